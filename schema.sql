@@ -1,0 +1,57 @@
+-- Portcullis D1 schema. Idempotent: `wrangler d1 execute portcullis --file schema.sql`.
+-- Column names are the RFC 7591 / OpenID Connect Registration metadata names.
+-- Arrays and objects are JSON text; booleans are 0/1.
+
+CREATE TABLE IF NOT EXISTS clients (
+  client_id TEXT PRIMARY KEY,
+  client_id_issued_at INTEGER NOT NULL,
+  client_secret_hash TEXT,          -- base64url(SHA-256(secret)); the secret itself is never stored in clear
+  client_secret_sealed TEXT,        -- AES-GCM sealed secret, only for client_secret_jwt (needs CLIENT_SECRET_KEY)
+  client_name TEXT,
+  client_uri TEXT,
+  logo_uri TEXT,
+  policy_uri TEXT,
+  tos_uri TEXT,
+  contacts TEXT,
+  application_type TEXT NOT NULL DEFAULT 'web',
+  redirect_uris TEXT NOT NULL DEFAULT '[]',
+  token_endpoint_auth_method TEXT NOT NULL,
+  token_endpoint_auth_signing_alg TEXT,
+  grant_types TEXT NOT NULL,
+  response_types TEXT NOT NULL,
+  scope TEXT,
+  jwks TEXT,
+  jwks_uri TEXT,
+  require_pushed_authorization_requests INTEGER NOT NULL DEFAULT 0,
+  request_object_signing_alg TEXT,
+  authorization_signed_response_alg TEXT,
+  authorization_encrypted_response_alg TEXT,
+  authorization_encrypted_response_enc TEXT,
+  id_token_signed_response_alg TEXT NOT NULL DEFAULT 'RS256',
+  post_logout_redirect_uris TEXT NOT NULL DEFAULT '[]',
+  frontchannel_logout_uri TEXT,
+  frontchannel_logout_session_required INTEGER NOT NULL DEFAULT 0,
+  backchannel_logout_uri TEXT,
+  backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0,
+  par_lifetime INTEGER,
+  client_profile TEXT NOT NULL DEFAULT 'default'
+);
+
+CREATE TABLE IF NOT EXISTS users (
+  sub TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash TEXT NOT NULL,      -- PBKDF2-SHA256, base64url
+  password_salt TEXT NOT NULL,      -- 16 random bytes, base64url
+  password_iterations INTEGER NOT NULL,
+  claims TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL
+);
+
+-- Remembered consent per user, client and scope set (OpenID Connect Core §3.1.2.4).
+CREATE TABLE IF NOT EXISTS consents (
+  sub TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  scope TEXT NOT NULL,              -- space-separated, sorted
+  granted_at INTEGER NOT NULL,
+  PRIMARY KEY (sub, client_id)
+);

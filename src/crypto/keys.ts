@@ -1,0 +1,49 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import type { SigningAlg } from '../config';
+
+export interface GeneratedKey {
+  kid: string;
+  alg: SigningAlg;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+const GENERATE_OPTIONS: Record<SigningAlg, { modulusLength?: number; crv?: string }> = {
+  ES256: {},
+  EdDSA: { crv: 'Ed25519' },
+  PS256: { modulusLength: 2048 },
+  RS256: { modulusLength: 2048 },
+};
+
+/** A new extractable key pair for `alg`, with its RFC 7638 thumbprint as `kid`. */
+export async function generateSigningKey(alg: SigningAlg): Promise<GeneratedKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { ...GENERATE_OPTIONS[alg], extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const meta = { kid, alg, use: 'sig' };
+  return { kid, alg, privateJwk: { ...(await exportJWK(privateKey)), ...meta }, publicJwk: { ...publicJwk, ...meta } };
+}
+
+const PUBLIC_MEMBERS: Record<string, string[]> = { RSA: ['n', 'e'], EC: ['crv', 'x', 'y'], OKP: ['crv', 'x'] };
+
+/** The public half of a private JWK: only the public members plus kid/alg/use. */
+export function toPublicJwk(jwk: JWK): JWK {
+  const members = PUBLIC_MEMBERS[jwk.kty ?? ''];
+  if (!members) throw new Error(`unsupported key type ${jwk.kty}`);
+  const out: JWK = { kty: jwk.kty, kid: jwk.kid, alg: jwk.alg, use: 'sig' };
+  for (const m of members) (out as Record<string, unknown>)[m] = (jwk as Record<string, unknown>)[m];
+  return out;
+}
+
+const imported = new Map<string, Promise<CryptoKey>>();
+
+/** The CryptoKey for a private JWK, imported once per isolate. */
+export function importPrivateKey(jwk: JWK & { kid: string; alg: string }): Promise<CryptoKey> {
+  let key = imported.get(jwk.kid);
+  if (!key) {
+    key = importJWK(jwk, jwk.alg) as Promise<CryptoKey>;
+    imported.set(jwk.kid, key);
+    key.catch(() => imported.delete(jwk.kid));
+  }
+  return key;
+}

@@ -1,0 +1,15 @@
+import type { Grant } from './objects/grant';
+import type { KeyStore } from './objects/key-store';
+import type { ReplayGuard } from './objects/replay-guard';
+import type { Session } from './objects/session';
+
+/** The Worker's bindings, as declared in wrangler.toml. Only `storage/` and `config.ts` read them. */
+export interface Env {
+  PAR_KV: KVNamespace;
+  DB: D1Database;
+  GRANTS: DurableObjectNamespace<Grant>;
+  SESSIONS: DurableObjectNamespace<Session>;
+  KEYS: DurableObjectNamespace<KeyStore>;
+  REPLAY: DurableObjectNamespace<ReplayGuard>;
+  [setting: string]: unknown;
+}

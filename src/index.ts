@@ -1,0 +1,9 @@
+import { createApp } from './app';
+import { hooks } from './hooks';
+
+export { Grant } from './objects/grant';
+export { KeyStore } from './objects/key-store';
+export { ReplayGuard } from './objects/replay-guard';
+export { Session } from './objects/session';
+
+export default createApp({ hooks });

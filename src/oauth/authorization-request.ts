@@ -1,0 +1,121 @@
+import type { Config } from '../config';
+import { InvalidRequest, InvalidScope, UnauthorizedClient, UnsupportedResponseType } from './errors';
+import { RESPONSE_MODES, isPublicClient, type AuthorizationRequest, type Client, type ResponseMode } from './types';
+
+const PKCE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const PROMPTS = ['none', 'login', 'consent', 'select_account'];
+const MAX_PARAM = 4096;
+
+function requireRedirectUri(params: Map<string, string>, client: Client, isOidc: boolean): string {
+  const given = params.get('redirect_uri');
+  if (given === undefined) {
+    if (isOidc) throw new InvalidRequest('redirect_uri is required (OpenID Connect Core §3.1.2.1)');
+    if (client.redirect_uris.length !== 1) throw new InvalidRequest('redirect_uri is required when more than one is registered');
+    return client.redirect_uris[0]!;
+  }
+  // Simple string comparison, never normalized (RFC 9700 §4.1.3, OIDC Core §3.1.2.1).
+  if (!client.redirect_uris.includes(given)) throw new InvalidRequest('redirect_uri does not match any registered redirect URI');
+  return given;
+}
+
+function validateScope(params: Map<string, string>, client: Client): string {
+  const scope = params.get('scope') ?? client.scope ?? '';
+  const tokens = scope.split(' ').filter(Boolean);
+  if (scope !== tokens.join(' ') && scope !== '') throw new InvalidScope('scope must be single-space separated tokens (RFC 6749 §3.3)');
+  if (!tokens.every((t) => SCOPE_TOKEN.test(t))) throw new InvalidScope('scope contains invalid characters (RFC 6749 §3.3)');
+  if (client.scope !== undefined) {
+    const allowed = new Set(client.scope.split(' '));
+    const extra = tokens.find((t) => !allowed.has(t));
+    if (extra) throw new InvalidScope(`scope "${extra}" is not allowed for this client`);
+  }
+  return tokens.join(' ');
+}
+
+function validatePkce(params: Map<string, string>, client: Client, config: Config) {
+  const challenge = params.get('code_challenge');
+  const method = params.get('code_challenge_method');
+  const required = isPublicClient(client) || config.requirePkceForAll || config.fapi2 || client.client_profile === 'fapi2';
+  if (challenge === undefined) {
+    if (method !== undefined) throw new InvalidRequest('code_challenge_method without code_challenge');
+    if (required) throw new InvalidRequest('code_challenge is required: PKCE with S256 (RFC 7636 §4.4.1, RFC 9700 §2.1.1)');
+    return {};
+  }
+  // RFC 7636 §4.3: an absent method means plain.
+  const effective = method ?? 'plain';
+  if (effective !== 'S256' && !(effective === 'plain' && config.allowPkcePlain)) {
+    throw new InvalidRequest('code_challenge_method must be S256 (RFC 9700 §2.1.1)');
+  }
+  if (!PKCE_CHALLENGE.test(challenge) || (effective === 'S256' && challenge.length !== 43)) {
+    throw new InvalidRequest('code_challenge is malformed (RFC 7636 §4.2)');
+  }
+  return { code_challenge: challenge, code_challenge_method: effective as 'S256' | 'plain' };
+}
+
+function validatePrompt(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const prompts = value.split(' ');
+  const unknown = prompts.find((p) => !PROMPTS.includes(p));
+  if (unknown) throw new InvalidRequest(`prompt value "${unknown}" is not supported`);
+  if (prompts.includes('none') && prompts.length > 1) throw new InvalidRequest('prompt=none cannot be combined (OpenID Connect Core §3.1.2.1)');
+  return value;
+}
+
+function validateClaims(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidRequest('claims is not valid JSON (OpenID Connect Core §5.5)');
+  }
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(parsed)) throw new InvalidRequest('claims must be a JSON object (OpenID Connect Core §5.5)');
+  for (const member of ['userinfo', 'id_token']) {
+    const m = (parsed as Record<string, unknown>)[member];
+    if (m !== undefined && m !== null && !isObject(m)) throw new InvalidRequest(`claims.${member} must be an object`);
+  }
+  return value;
+}
+
+/**
+ * Validates an authorization request's parameters for `client` (RFC 6749
+ * §4.1.1, RFC 7636 §4.3, OpenID Connect Core §3.1.2.1). The result holds only
+ * understood parameters; state and nonce are kept byte for byte.
+ */
+export function validateAuthorizationRequest(params: Map<string, string>, client: Client, config: Config): AuthorizationRequest {
+  for (const [name, value] of params) {
+    if (value.length > MAX_PARAM) throw new InvalidRequest(`${name} is too long`);
+  }
+  const responseType = params.get('response_type');
+  if (responseType === undefined) throw new InvalidRequest('response_type is missing');
+  if (responseType !== 'code') throw new UnsupportedResponseType(`response_type "${responseType}" is not supported; use "code"`);
+  if (!client.response_types.includes('code')) throw new UnauthorizedClient('the client is not registered for response_type "code"');
+  const scope = validateScope(params, client);
+  const redirect_uri = requireRedirectUri(params, client, scope.split(' ').includes('openid'));
+  const responseMode = params.get('response_mode');
+  if (responseMode !== undefined && !(RESPONSE_MODES as readonly string[]).includes(responseMode)) {
+    throw new InvalidRequest(`response_mode "${responseMode}" is not supported`);
+  }
+  const maxAge = params.get('max_age');
+  if (maxAge !== undefined && !/^\d{1,9}$/.test(maxAge)) throw new InvalidRequest('max_age must be a non-negative integer');
+  const request: AuthorizationRequest = {
+    client_id: client.client_id,
+    response_type: 'code',
+    redirect_uri,
+    scope,
+    ...validatePkce(params, client, config),
+  };
+  const optional = ['state', 'nonce', 'login_hint', 'acr_values', 'ui_locales', 'id_token_hint'] as const;
+  for (const name of optional) {
+    const value = params.get(name);
+    if (value !== undefined) request[name] = value;
+  }
+  if (responseMode !== undefined) request.response_mode = responseMode as ResponseMode;
+  const prompt = validatePrompt(params.get('prompt'));
+  if (prompt !== undefined) request.prompt = prompt;
+  if (maxAge !== undefined) request.max_age = Number(maxAge);
+  const claims = validateClaims(params.get('claims'));
+  if (claims !== undefined) request.claims = claims;
+  return request;
+}

@@ -1,0 +1,168 @@
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { CLIENT_ASSERTION_ALGS, type Config } from '../config';
+import { timingSafeEqualStrings, sha256b64 } from '../crypto/hash';
+import { randomId } from '../crypto/random';
+import { open } from '../crypto/secret-box';
+import { logEvent } from '../log';
+import type { ClientStore, ReplayStore } from '../storage/ports';
+import type { RemoteJwksPort } from '../storage/remote-jwks';
+import { describe, verifyWithClientKeys } from './client-keys';
+import { InvalidClient, InvalidRequest } from './errors';
+import type { AuthMethod, StoredClient } from './types';
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const HMAC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => a.startsWith('HS'));
+const ASYMMETRIC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => !a.startsWith('HS'));
+
+/** The credentials a request presented, with the one method they imply. */
+export interface PresentedCredentials {
+  method: AuthMethod;
+  client_id: string;
+  secret?: string;
+  assertion?: string;
+  /** Basic was tried: a 401 then carries `WWW-Authenticate: Basic` (RFC 6749 §5.2). */
+  basic: boolean;
+}
+
+export interface ClientAuthDeps {
+  config: Config;
+  clients: ClientStore;
+  replay: ReplayStore;
+  remoteJwks: RemoteJwksPort;
+  now: () => number;
+  requestId: string;
+}
+
+function decodeBasic(header: string): { id: string; secret: string } {
+  let decoded: string;
+  try {
+    decoded = atob(header.slice(6).trim());
+  } catch {
+    throw new InvalidRequest('malformed Basic authorization header');
+  }
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new InvalidRequest('malformed Basic authorization header');
+  try {
+    // RFC 6749 §2.3.1: id and secret are form-urlencoded before base64.
+    const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    throw new InvalidRequest('malformed Basic authorization header');
+  }
+}
+
+function assertionClientId(assertion: string, bodyClientId: string | undefined): string {
+  let claims: JWTPayload;
+  try {
+    claims = decodeJwt(assertion);
+  } catch {
+    throw new InvalidRequest('client_assertion is not a JWT');
+  }
+  const id = typeof claims.sub === 'string' ? claims.sub : bodyClientId;
+  if (!id) throw new InvalidRequest('client_assertion has no sub');
+  if (bodyClientId && bodyClientId !== id) throw new InvalidRequest('client_id does not match the client_assertion sub');
+  return id;
+}
+
+/**
+ * Reads exactly one client authentication method from the request (RFC 6749
+ * §2.3, RFC 7523 §2.2, OIDC Core §9). Two methods at once are `invalid_request`.
+ */
+export function extractCredentials(authorization: string | undefined, form: Map<string, string>): PresentedCredentials {
+  const bodyId = form.get('client_id');
+  const bodySecret = form.get('client_secret');
+  const assertion = form.get('client_assertion');
+  const assertionType = form.get('client_assertion_type');
+  const basic = authorization !== undefined && /^basic /i.test(authorization);
+  if (authorization !== undefined && !basic) throw new InvalidRequest('unsupported Authorization scheme for client authentication');
+  const used = [basic, bodySecret !== undefined, assertion !== undefined || assertionType !== undefined].filter(Boolean).length;
+  if (used > 1) throw new InvalidRequest('more than one client authentication method was used (RFC 6749 §2.3)');
+  if (basic) {
+    const { id, secret } = decodeBasic(authorization!);
+    if (bodyId !== undefined && bodyId !== id) throw new InvalidRequest('client_id does not match the Basic credentials');
+    return { method: 'client_secret_basic', client_id: id, secret, basic: true };
+  }
+  if (bodySecret !== undefined) {
+    if (!bodyId) throw new InvalidRequest('client_secret_post needs client_id');
+    return { method: 'client_secret_post', client_id: bodyId, secret: bodySecret, basic: false };
+  }
+  if (assertion !== undefined || assertionType !== undefined) {
+    if (assertionType !== JWT_BEARER) throw new InvalidRequest(`client_assertion_type must be ${JWT_BEARER}`);
+    if (!assertion) throw new InvalidRequest('client_assertion is missing');
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(assertion).alg;
+    } catch {
+      throw new InvalidRequest('client_assertion is not a JWT');
+    }
+    const method = typeof alg === 'string' && alg.startsWith('HS') ? 'client_secret_jwt' : 'private_key_jwt';
+    return { method, client_id: assertionClientId(assertion, bodyId), assertion, basic: false };
+  }
+  if (!bodyId) throw new InvalidRequest('client_id is missing: a public client identifies itself with client_id (RFC 6749 §3.2.1)');
+  return { method: 'none', client_id: bodyId, basic: false };
+}
+
+/** Accepted assertion audiences: issuer, token and PAR endpoint URLs (RFC 9126 §2), or only the issuer for FAPI 2.0. */
+function audienceOk(aud: JWTPayload['aud'], client: StoredClient, config: Config, endpointUrls: string[]): boolean {
+  if (config.fapi2 || client.client_profile === 'fapi2') return aud === config.issuer;
+  const accepted = [config.issuer, ...endpointUrls];
+  return (Array.isArray(aud) ? aud : [aud]).some((a) => typeof a === 'string' && accepted.includes(a));
+}
+
+async function verifyAssertion(creds: PresentedCredentials, client: StoredClient, deps: ClientAuthDeps, endpointUrls: string[]): Promise<string | null> {
+  const { config } = deps;
+  const registeredAlg = client.token_endpoint_auth_signing_alg;
+  const family = creds.method === 'client_secret_jwt' ? HMAC_ALGS : ASYMMETRIC_ALGS;
+  const algorithms = registeredAlg ? [registeredAlg] : [...family];
+  const options = { algorithms, issuer: client.client_id, subject: client.client_id, clockTolerance: config.clockSkew, requiredClaims: ['exp', 'jti'], currentDate: new Date(deps.now() * 1000) };
+  let payload: JWTPayload;
+  if (creds.method === 'client_secret_jwt') {
+    if (!client.client_secret_sealed || !config.clientSecretKey) return 'no recoverable secret for client_secret_jwt';
+    const secret = await open(client.client_secret_sealed, config.clientSecretKey, client.client_id);
+    try {
+      const header = decodeProtectedHeader(creds.assertion!);
+      if (!algorithms.includes(String(header.alg))) return `alg ${String(header.alg)} not allowed`;
+      payload = (await jwtVerify(creds.assertion!, new TextEncoder().encode(secret), options)).payload;
+    } catch (error) {
+      return error instanceof errors.JOSEError ? describe(error) : 'invalid assertion';
+    }
+  } else {
+    const result = await verifyWithClientKeys(creds.assertion!, client, options, deps.remoteJwks);
+    if (!result.ok) return result.reason;
+    payload = result.payload;
+  }
+  if (!audienceOk(payload.aud, client, config, endpointUrls)) return 'aud is not an accepted audience';
+  if (payload.exp! - deps.now() > config.maxJwtLifetime + config.clockSkew) return 'exp too far in the future';
+  if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) return 'jti missing or too long';
+  const fresh = await deps.replay.claim(`client:${client.client_id}`, payload.jti, payload.exp! + config.clockSkew);
+  return fresh ? null : 'jti replayed';
+}
+
+const CAUSES =
+  'Client authentication failed. Possible causes: missing or unknown client_id, missing client authentication, ' +
+  'invalid client secret, invalid, expired or replayed client assertion JWT, or an authentication method other than the registered one';
+
+/**
+ * Authenticates the client with its registered method (RFC 6749 §2.3, RFC 7523
+ * §3). On failure the response names every possible cause and a `client_auth_id`;
+ * the exact cause is logged under that id, never returned (Connect2id model).
+ */
+export async function authenticateClient(creds: PresentedCredentials, deps: ClientAuthDeps, endpointUrls: string[]): Promise<StoredClient> {
+  const client = creds.client_id.length <= 128 ? await deps.clients.get(creds.client_id) : null;
+  let reason: string | null;
+  if (!client) reason = 'unknown client_id';
+  else if (client.token_endpoint_auth_method !== creds.method) reason = `method ${creds.method} used, ${client.token_endpoint_auth_method} registered`;
+  else if (creds.method === 'none') reason = null;
+  else if (creds.method === 'client_secret_basic' || creds.method === 'client_secret_post') {
+    const presented = await sha256b64(creds.secret ?? '');
+    reason = client.client_secret_hash && (await timingSafeEqualStrings(presented, client.client_secret_hash)) ? null : 'wrong client secret';
+  } else reason = await verifyAssertion(creds, client, deps, endpointUrls);
+
+  if (reason === null && client) return client;
+  const client_auth_id = randomId();
+  logEvent('client_auth_failed', { request_id: deps.requestId, client_auth_id, client_id: creds.client_id.slice(0, 128), method: creds.method, reason });
+  throw new InvalidClient(CAUSES, {
+    extra: { client_auth_id },
+    headers: creds.basic ? { 'WWW-Authenticate': 'Basic realm="portcullis", charset="UTF-8"' } : {},
+  });
+}

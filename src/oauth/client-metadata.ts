@@ -1,0 +1,187 @@
+import type { JWK } from 'jose';
+import { CLIENT_ASSERTION_ALGS, type Config } from '../config';
+import { InvalidClientMetadata, InvalidRedirectUri } from './errors';
+import { checkRedirectUri, checkWebUri } from './redirect-uri';
+import { AUTH_METHODS, GRANT_TYPES, RESPONSE_TYPES, type AuthMethod, type Client } from './types';
+
+/** Metadata as accepted on registration: everything but what the server assigns. */
+export type ClientMetadata = Omit<Client, 'client_id' | 'client_id_issued_at'> & { client_id?: string };
+
+const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const ASYMMETRIC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => !a.startsWith('HS'));
+const JWE_ALGS = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
+const JWE_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512'];
+
+const fail = (field: string, problem: string) => new InvalidClientMetadata(`${field}: ${problem}`);
+
+type Input = Record<string, unknown>;
+
+function optString(input: Input, field: string, max = 2048): string | undefined {
+  const v = input[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw fail(field, `must be a non-empty string of at most ${max} characters`);
+  return v;
+}
+
+function optBool(input: Input, field: string, fallback: boolean): boolean {
+  const v = input[field];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'boolean') throw fail(field, 'must be a boolean');
+  return v;
+}
+
+function stringList(input: Input, field: string, fallback: string[], allowed?: readonly string[]): string[] {
+  const v = input[field];
+  if (v === undefined || v === null) return fallback;
+  if (!Array.isArray(v) || v.length > 50 || !v.every((x) => typeof x === 'string' && x.length > 0)) {
+    throw fail(field, 'must be an array of non-empty strings');
+  }
+  const list = [...new Set(v as string[])];
+  const unknown = allowed && list.find((x) => !allowed.includes(x));
+  if (unknown) throw fail(field, `"${unknown}" is not supported (supported: ${allowed.join(', ')})`);
+  return list;
+}
+
+function oneOf<T extends string>(input: Input, field: string, allowed: readonly T[], fallback?: T): T | undefined {
+  const v = input[field];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'string' || !allowed.includes(v as T)) throw fail(field, `must be one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function uriList(input: Input, field: string, appType: 'web' | 'native', errorFor: typeof InvalidRedirectUri): string[] {
+  const list = stringList(input, field, []);
+  for (const uri of list) {
+    const check = checkRedirectUri(uri, appType);
+    if (!check.ok) throw new errorFor(`${field}: ${check.reason}`);
+  }
+  return list;
+}
+
+function webUri(input: Input, field: string): string | undefined {
+  const v = optString(input, field);
+  if (v === undefined) return undefined;
+  const check = checkWebUri(v);
+  if (!check.ok) throw fail(field, check.reason);
+  return v;
+}
+
+function jwks(input: Input): { keys: JWK[] } | undefined {
+  const v = input.jwks;
+  if (v === undefined || v === null) return undefined;
+  const keys = (v as { keys?: unknown }).keys;
+  if (typeof v !== 'object' || !Array.isArray(keys) || keys.length === 0 || keys.length > 20) {
+    throw fail('jwks', 'must be a JWK Set with 1 to 20 keys');
+  }
+  for (const key of keys as Record<string, unknown>[]) {
+    if (typeof key !== 'object' || key === null || typeof key.kty !== 'string') throw fail('jwks', 'every key needs a "kty"');
+    if ('d' in key || key.kty === 'oct') throw fail('jwks', 'must hold public keys only');
+  }
+  return { keys: keys as JWK[] };
+}
+
+function authFields(input: Input, config: Config) {
+  const method = oneOf(input, 'token_endpoint_auth_method', AUTH_METHODS, 'client_secret_basic') as AuthMethod;
+  const keys = jwks(input);
+  const keysUri = webUri(input, 'jwks_uri');
+  if (keys && keysUri) throw fail('jwks', 'jwks and jwks_uri are mutually exclusive (RFC 7591 §2)');
+  if (method === 'private_key_jwt' && !keys && !keysUri) throw fail('jwks', 'private_key_jwt needs jwks or jwks_uri');
+  const algs = method === 'client_secret_jwt' ? CLIENT_ASSERTION_ALGS.filter((a) => a.startsWith('HS')) : ASYMMETRIC_ALGS;
+  const signingAlg = oneOf(input, 'token_endpoint_auth_signing_alg', algs);
+  if (signingAlg && !method.endsWith('_jwt')) throw fail('token_endpoint_auth_signing_alg', `does not apply to ${method}`);
+  if (method === 'client_secret_jwt' && !config.clientSecretKey) {
+    throw fail('token_endpoint_auth_method', 'client_secret_jwt needs the CLIENT_SECRET_KEY secret to be configured');
+  }
+  return { method, keys, keysUri, signingAlg };
+}
+
+function grantFields(input: Input, method: AuthMethod) {
+  const grant_types = stringList(input, 'grant_types', ['authorization_code'], GRANT_TYPES);
+  const usesCode = grant_types.includes('authorization_code');
+  const response_types = stringList(input, 'response_types', usesCode ? ['code'] : [], RESPONSE_TYPES);
+  if (response_types.includes('code') !== usesCode) {
+    throw fail('response_types', 'response type "code" goes with grant type "authorization_code" (RFC 7591 §2.1)');
+  }
+  if (grant_types.includes('client_credentials') && method === 'none') {
+    throw fail('grant_types', 'client_credentials needs an authenticated (confidential) client');
+  }
+  if (grant_types.includes('refresh_token') && grant_types.length === 1) {
+    throw fail('grant_types', 'refresh_token needs another grant type that issues refresh tokens');
+  }
+  return { grant_types, response_types };
+}
+
+function scope(input: Input): string | undefined {
+  const v = optString(input, 'scope', 4096);
+  if (v !== undefined && !v.split(' ').every((t) => SCOPE_TOKEN.test(t))) {
+    throw fail('scope', 'must be space-separated scope tokens (RFC 6749 §3.3)');
+  }
+  return v;
+}
+
+function jarmFields(input: Input, config: Config, hasKeys: boolean) {
+  const signed = oneOf(input, 'authorization_signed_response_alg', config.signingAlgs);
+  const encAlg = oneOf(input, 'authorization_encrypted_response_alg', JWE_ALGS);
+  const enc = oneOf(input, 'authorization_encrypted_response_enc', JWE_ENCS, encAlg ? 'A128CBC-HS256' : undefined);
+  if (enc && !encAlg) throw fail('authorization_encrypted_response_enc', 'needs authorization_encrypted_response_alg');
+  if (encAlg && !hasKeys) throw fail('authorization_encrypted_response_alg', 'needs jwks or jwks_uri with an encryption key');
+  return { signed, encAlg, enc };
+}
+
+/**
+ * Validates client metadata per RFC 7591 §2 and OpenID Connect Registration §2,
+ * applying defaults. Unknown members are ignored (RFC 7591 §2). Throws
+ * `invalid_client_metadata` or `invalid_redirect_uri` naming the field.
+ */
+export function validateClientMetadata(body: unknown, config: Config): ClientMetadata {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidClientMetadata('the request body must be a JSON object of client metadata');
+  }
+  const input = body as Input;
+  const client_id = optString(input, 'client_id', 128);
+  if (client_id !== undefined && !CLIENT_ID.test(client_id)) throw fail('client_id', 'must be 1-128 characters of A-Z a-z 0-9 . _ ~ -');
+  const application_type = oneOf(input, 'application_type', ['web', 'native'] as const, 'web')!;
+  const auth = authFields(input, config);
+  const grants = grantFields(input, auth.method);
+  const redirect_uris = uriList(input, 'redirect_uris', application_type, InvalidRedirectUri);
+  if (grants.grant_types.includes('authorization_code') && redirect_uris.length === 0) {
+    throw new InvalidRedirectUri('redirect_uris: at least one is required for the authorization_code grant');
+  }
+  const jarm = jarmFields(input, config, Boolean(auth.keys || auth.keysUri));
+  const par_lifetime = input.par_lifetime;
+  if (par_lifetime !== undefined && par_lifetime !== null && (!Number.isInteger(par_lifetime) || (par_lifetime as number) < 5 || (par_lifetime as number) > 3600)) {
+    throw fail('par_lifetime', 'must be an integer number of seconds from 5 to 3600');
+  }
+  const contacts = stringList(input, 'contacts', []);
+  return {
+    ...(client_id !== undefined && { client_id }),
+    client_name: optString(input, 'client_name', 200),
+    client_uri: webUri(input, 'client_uri'),
+    logo_uri: webUri(input, 'logo_uri'),
+    policy_uri: webUri(input, 'policy_uri'),
+    tos_uri: webUri(input, 'tos_uri'),
+    contacts: contacts.length ? contacts : undefined,
+    application_type,
+    redirect_uris,
+    token_endpoint_auth_method: auth.method,
+    token_endpoint_auth_signing_alg: auth.signingAlg,
+    ...grants,
+    scope: scope(input),
+    jwks: auth.keys,
+    jwks_uri: auth.keysUri,
+    require_pushed_authorization_requests: optBool(input, 'require_pushed_authorization_requests', false),
+    request_object_signing_alg: oneOf(input, 'request_object_signing_alg', ASYMMETRIC_ALGS),
+    authorization_signed_response_alg: jarm.signed,
+    authorization_encrypted_response_alg: jarm.encAlg,
+    authorization_encrypted_response_enc: jarm.enc,
+    id_token_signed_response_alg: oneOf(input, 'id_token_signed_response_alg', config.signingAlgs, 'RS256')!,
+    post_logout_redirect_uris: uriList(input, 'post_logout_redirect_uris', application_type, InvalidRedirectUri),
+    frontchannel_logout_uri: webUri(input, 'frontchannel_logout_uri'),
+    frontchannel_logout_session_required: optBool(input, 'frontchannel_logout_session_required', false),
+    backchannel_logout_uri: webUri(input, 'backchannel_logout_uri'),
+    backchannel_logout_session_required: optBool(input, 'backchannel_logout_session_required', false),
+    par_lifetime: (par_lifetime ?? undefined) as number | undefined,
+    client_profile: oneOf(input, 'client_profile', ['default', 'fapi2'] as const, 'default')!,
+  };
+}

@@ -1,0 +1,52 @@
+import { CLIENT_ASSERTION_ALGS, endpoints, type Config } from '../config';
+import { AUTH_METHODS, GRANT_TYPES, RESPONSE_MODES, RESPONSE_TYPES } from './types';
+
+export const SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'];
+export const CLAIMS = [
+  'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'sid',
+  'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture',
+  'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at',
+  'email', 'email_verified', 'address', 'phone_number', 'phone_number_verified',
+];
+
+/**
+ * The server's metadata (RFC 8414 §2, OpenID Connect Discovery 1.0 §3,
+ * RFC 9126 §5, RFC 9207 §3, JARM §3). Only what is implemented is advertised.
+ */
+export function serverMetadata(config: Config, features: { authorize: boolean }): Record<string, unknown> {
+  const urls = endpoints(config);
+  const asymmetric = CLIENT_ASSERTION_ALGS.filter((a) => !a.startsWith('HS'));
+  const metadata: Record<string, unknown> = {
+    issuer: config.issuer,
+    jwks_uri: urls.jwks,
+    scopes_supported: SCOPES,
+    claims_supported: CLAIMS,
+    token_endpoint_auth_methods_supported: config.clientSecretKey ? [...AUTH_METHODS] : AUTH_METHODS.filter((m) => m !== 'client_secret_jwt'),
+    token_endpoint_auth_signing_alg_values_supported: config.clientSecretKey ? [...CLIENT_ASSERTION_ALGS] : asymmetric,
+    request_parameter_supported: true,
+    request_uri_parameter_supported: false,
+    request_object_signing_alg_values_supported: asymmetric,
+    require_pushed_authorization_requests: config.requirePar,
+    response_types_supported: [...RESPONSE_TYPES],
+    grant_types_supported: [...GRANT_TYPES],
+    code_challenge_methods_supported: config.allowPkcePlain ? ['S256', 'plain'] : ['S256'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: config.signingAlgs,
+    claims_parameter_supported: true,
+  };
+  if (config.parEnabled) metadata.pushed_authorization_request_endpoint = urls.par;
+  if (features.authorize) {
+    Object.assign(metadata, {
+      authorization_endpoint: urls.authorization,
+      token_endpoint: urls.token,
+      userinfo_endpoint: urls.userinfo,
+      revocation_endpoint: urls.revocation,
+      introspection_endpoint: urls.introspection,
+      response_modes_supported: [...RESPONSE_MODES],
+      authorization_response_iss_parameter_supported: true,
+      authorization_signing_alg_values_supported: config.signingAlgs,
+      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+    });
+  }
+  return metadata;
+}

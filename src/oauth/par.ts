@@ -1,0 +1,70 @@
+import type { Config } from '../config';
+import { randomToken } from '../crypto/random';
+import type { PushedRequestStore } from '../storage/ports';
+import type { RemoteJwksPort } from '../storage/remote-jwks';
+import { validateAuthorizationRequest } from './authorization-request';
+import { InvalidRequest } from './errors';
+import type { ParHookContext, ParHooks } from './hooks';
+import { verifyRequestObject } from './request-object';
+import type { StoredClient } from './types';
+
+export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
+
+/** Parameters that authenticate the client and are never part of the authorization request. */
+const AUTH_PARAMS = ['client_assertion', 'client_assertion_type', 'client_secret'];
+
+export interface ParDeps {
+  config: Config;
+  pushedRequests: PushedRequestStore;
+  remoteJwks: RemoteJwksPort;
+  hooks: ParHooks;
+  now: () => number;
+}
+
+export interface ParResult {
+  body: Record<string, unknown>;
+  handle: string;
+}
+
+/**
+ * Handles a pushed authorization request for an authenticated client
+ * (RFC 9126 §2): validates it fully, lets the deployer's hooks inspect it,
+ * stores it under a fresh handle and answers with its request_uri.
+ */
+export async function pushAuthorizationRequest(client: StoredClient, form: Map<string, string>, deps: ParDeps, context: Omit<ParHookContext, 'client' | 'now'>): Promise<ParResult> {
+  const { config } = deps;
+  const now = deps.now();
+  if (form.has('request_uri')) throw new InvalidRequest('request_uri must not be sent to the PAR endpoint (RFC 9126 §2.1)');
+  let params = new Map(form);
+  for (const name of AUTH_PARAMS) params.delete(name);
+  let lifetime = client.par_lifetime ?? config.parLifetime;
+
+  const requestObject = form.get('request');
+  if (requestObject !== undefined) {
+    const verified = await verifyRequestObject(requestObject, client, config, now, deps.remoteJwks);
+    // RFC 9126 §3: only the request object's parameters are used.
+    params = verified.params;
+    lifetime = Math.min(lifetime, verified.exp - now);
+    if (lifetime <= 0) throw new InvalidRequest('the request object expires too soon');
+  } else if (form.get('client_id') !== undefined && form.get('client_id') !== client.client_id) {
+    throw new InvalidRequest('client_id does not match the authenticated client');
+  }
+
+  let request = validateAuthorizationRequest(params, client, config);
+  const { client_secret_hash: _h, client_secret_sealed: _s, ...publicClient } = client;
+  const hookContext: ParHookContext = { ...context, client: publicClient, now };
+  if (deps.hooks.createPar) {
+    const changed = await deps.hooks.createPar(request, hookContext);
+    if (changed) request = { ...changed, client_id: client.client_id };
+  }
+
+  const handle = randomToken(32);
+  await deps.pushedRequests.put(handle, { client_id: client.client_id, request, expires_at: now + lifetime }, lifetime);
+  let body: Record<string, unknown> = { request_uri: REQUEST_URI_PREFIX + handle, expires_in: lifetime };
+  if (deps.hooks.modifyParResponse) {
+    const extra = await deps.hooks.modifyParResponse({ ...body }, hookContext);
+    if (extra) body = { ...extra, request_uri: body.request_uri, expires_in: body.expires_in };
+  }
+  return { body, handle };
+}
+

@@ -1,0 +1,50 @@
+import type { Config } from '../config';
+import type { RemoteJwksPort } from '../storage/remote-jwks';
+import { verifyWithClientKeys } from './client-keys';
+import { InvalidRequestObject } from './errors';
+import type { Client } from './types';
+
+/** Request objects may live up to an hour (FAPI 2.0 §5.3.2.1 bounds exp - nbf at 60 min). */
+const MAX_REQUEST_OBJECT_LIFETIME = 3600;
+const ASYMMETRIC = ['ES256', 'ES384', 'EdDSA', 'PS256', 'PS384', 'RS256', 'RS384'];
+
+export interface VerifiedRequestObject {
+  params: Map<string, string>;
+  exp: number;
+}
+
+function toParam(name: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'object' && value !== null && name === 'claims') return JSON.stringify(value);
+  throw new InvalidRequestObject(`request object claim "${name}" has an unsupported type`);
+}
+
+/**
+ * Verifies a signed request object (RFC 9101 §4, §6.3; RFC 9126 §3) with the
+ * client's registered keys and returns its claims as the request parameters.
+ */
+export async function verifyRequestObject(jwt: string, client: Client, config: Config, now: number, remote: RemoteJwksPort): Promise<VerifiedRequestObject> {
+  const algorithms = client.request_object_signing_alg ? [client.request_object_signing_alg] : ASYMMETRIC;
+  const result = await verifyWithClientKeys(jwt, client, {
+    algorithms,
+    issuer: client.client_id,
+    audience: config.issuer,
+    clockTolerance: config.clockSkew,
+    requiredClaims: ['exp'],
+    currentDate: new Date(now * 1000),
+  }, remote);
+  if (!result.ok) throw new InvalidRequestObject(`request object rejected: ${result.reason}`);
+  const claims = result.payload as Record<string, unknown>;
+  const exp = claims.exp as number;
+  if (exp - now > MAX_REQUEST_OBJECT_LIFETIME) throw new InvalidRequestObject('request object exp is too far in the future');
+  if (typeof claims.iat === 'number' && claims.iat > now + config.clockSkew) throw new InvalidRequestObject('request object iat is in the future');
+  if (claims.client_id !== client.client_id) throw new InvalidRequestObject('request object client_id must equal the authenticated client (RFC 9101 §5)');
+  if ('request' in claims || 'request_uri' in claims) throw new InvalidRequestObject('request object must not contain request or request_uri (RFC 9101 §4)');
+  const params = new Map<string, string>();
+  const jwtOnly = new Set(['iss', 'aud', 'exp', 'iat', 'nbf', 'jti', 'sub']);
+  for (const [name, value] of Object.entries(claims)) {
+    if (!jwtOnly.has(name)) params.set(name, toParam(name, value));
+  }
+  return { params, exp };
+}

@@ -1,0 +1,80 @@
+import type { JWK } from 'jose';
+
+/** RFC 7591 §2 token endpoint authentication methods (plus RFC 7523 JWT methods). */
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+export const SECRET_METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
+
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export const RESPONSE_TYPES = ['code'] as const;
+/** OAuth 2.0 Multiple Response Types §2, OAuth 2.0 Form Post, JARM §2.3 */
+export const RESPONSE_MODES = ['query', 'fragment', 'form_post', 'jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'] as const;
+export type ResponseMode = (typeof RESPONSE_MODES)[number];
+
+/**
+ * A client registration: RFC 7591 §2 and OpenID Connect Registration §2 names,
+ * verbatim, plus the PAR metadata of RFC 9126 §6 and Janssen's `par_lifetime`.
+ */
+export interface Client {
+  client_id: string;
+  client_id_issued_at: number;
+  client_name?: string;
+  client_uri?: string;
+  logo_uri?: string;
+  policy_uri?: string;
+  tos_uri?: string;
+  contacts?: string[];
+  application_type: 'web' | 'native';
+  redirect_uris: string[];
+  token_endpoint_auth_method: AuthMethod;
+  token_endpoint_auth_signing_alg?: string;
+  grant_types: string[];
+  response_types: string[];
+  scope?: string;
+  jwks?: { keys: JWK[] };
+  jwks_uri?: string;
+  require_pushed_authorization_requests: boolean;
+  request_object_signing_alg?: string;
+  authorization_signed_response_alg?: string;
+  authorization_encrypted_response_alg?: string;
+  authorization_encrypted_response_enc?: string;
+  id_token_signed_response_alg: string;
+  post_logout_redirect_uris: string[];
+  frontchannel_logout_uri?: string;
+  frontchannel_logout_session_required: boolean;
+  backchannel_logout_uri?: string;
+  backchannel_logout_session_required: boolean;
+  par_lifetime?: number;
+  /** Portcullis extension: `fapi2` narrows client assertion `aud` to the issuer (DESIGN.md). */
+  client_profile: 'default' | 'fapi2';
+}
+
+/** A registration as stored: the secret only as a hash, and sealed when client_secret_jwt needs it back. */
+export interface StoredClient extends Client {
+  client_secret_hash?: string;
+  client_secret_sealed?: string;
+}
+
+export function isPublicClient(client: Client): boolean {
+  return client.token_endpoint_auth_method === 'none';
+}
+
+/** The authorization request parameters kept after validation (RFC 6749 §4.1.1, OIDC Core §3.1.2.1). */
+export interface AuthorizationRequest {
+  client_id: string;
+  response_type: 'code';
+  redirect_uri: string;
+  scope: string;
+  state?: string;
+  nonce?: string;
+  response_mode?: ResponseMode;
+  code_challenge?: string;
+  code_challenge_method?: 'S256' | 'plain';
+  prompt?: string;
+  max_age?: number;
+  login_hint?: string;
+  acr_values?: string;
+  ui_locales?: string;
+  claims?: string;
+  id_token_hint?: string;
+}

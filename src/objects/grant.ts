@@ -1,0 +1,140 @@
+import { DurableObject } from 'cloudflare:workers';
+
+/**
+ * One authorization ("grant"), addressed by the handle inside its request_uri,
+ * code and refresh tokens. A small state machine, atomic because a Durable
+ * Object handles one event at a time:
+ *
+ *   (empty) ──issueCode──▶ code_issued ──redeemCode──▶ active ──revoke──▶ revoked
+ *                               └──── a second redeemCode (replay) ─────────▲
+ *
+ * It holds no OAuth rules: callers pass hashes and the values to compare, and
+ * get tagged results back (RPC loses error subclasses, see STYLE.md).
+ */
+export interface GrantRecord {
+  status: 'code_issued' | 'active' | 'revoked';
+  code_hash: string;
+  code_expires_at: number;
+  /** Values a redemption must present exactly (client_id, redirect_uri, PKCE challenge). */
+  bindings: Record<string, string>;
+  /** Opaque to this object: the protocol layer's grant data (sub, scope, claims, sid …). */
+  data: Record<string, unknown>;
+  expires_at: number;
+  refresh?: { current: string; previous?: string; rotated_at?: number; expires_at: number };
+  revoked_jtis: string[];
+}
+
+export type Failure<R extends string> = { ok: false; reason: R; field?: string };
+
+export type IssueCodeResult = { ok: true } | Failure<'used'>;
+export type RedeemResult =
+  | { ok: true; data: Record<string, unknown> }
+  | Failure<'unknown' | 'expired' | 'mismatch' | 'replayed' | 'revoked'>;
+export type RefreshResult =
+  | { ok: true; data: Record<string, unknown>; refresh_expires_at: number }
+  | Failure<'unknown' | 'expired' | 'reused' | 'revoked'>;
+export type StatusResult = { active: true; data: Record<string, unknown> } | { active: false };
+
+const KEY = 'grant';
+
+async function sameSecret(a: string, b: string): Promise<boolean> {
+  const enc = new TextEncoder();
+  const [x, y] = await Promise.all([crypto.subtle.digest('SHA-256', enc.encode(a)), crypto.subtle.digest('SHA-256', enc.encode(b))]);
+  return crypto.subtle.timingSafeEqual(x, y);
+}
+
+export class Grant extends DurableObject<unknown> {
+  private async load(): Promise<GrantRecord | undefined> {
+    return this.ctx.storage.get<GrantRecord>(KEY);
+  }
+
+  private async save(record: GrantRecord): Promise<void> {
+    await this.ctx.storage.put(KEY, record);
+    await this.ctx.storage.setAlarm(record.expires_at * 1000);
+  }
+
+  /** Records the issued code. Succeeds once per grant: this is where a request_uri is consumed (DESIGN.md). */
+  async issueCode(input: {
+    code_hash: string; code_expires_at: number; bindings: Record<string, string>; data: Record<string, unknown>; expires_at: number;
+  }): Promise<IssueCodeResult> {
+    if (await this.load()) return { ok: false, reason: 'used' };
+    await this.save({ ...input, status: 'code_issued', revoked_jtis: [] });
+    return { ok: true };
+  }
+
+  /**
+   * Redeems the code once. A mismatching binding leaves the code usable; a
+   * second redemption of a redeemed code revokes the grant (RFC 6749 §4.1.2).
+   */
+  async redeemCode(input: {
+    code_hash: string; presented: Record<string, string>; now: number; refresh_hash?: string; refresh_expires_at?: number; expires_at: number;
+  }): Promise<RedeemResult> {
+    const record = await this.load();
+    if (!record || !(await sameSecret(record.code_hash, input.code_hash))) return { ok: false, reason: 'unknown' };
+    if (record.status === 'revoked') return { ok: false, reason: 'revoked' };
+    if (record.status === 'active') {
+      await this.save({ ...record, status: 'revoked' });
+      return { ok: false, reason: 'replayed' };
+    }
+    if (record.code_expires_at <= input.now) return { ok: false, reason: 'expired' };
+    for (const [field, expected] of Object.entries(record.bindings)) {
+      if (!(await sameSecret(expected, input.presented[field] ?? ''))) return { ok: false, reason: 'mismatch', field };
+    }
+    const refresh = input.refresh_hash ? { current: input.refresh_hash, expires_at: input.refresh_expires_at! } : undefined;
+    await this.save({ ...record, status: 'active', refresh, expires_at: Math.max(record.expires_at, input.expires_at) });
+    return { ok: true, data: record.data };
+  }
+
+  /**
+   * Rotates the refresh token. The previous token is accepted again only
+   * within `grace_seconds` of its rotation; any other reuse revokes the whole
+   * grant (RFC 9700 §4.14.2).
+   */
+  async rotateRefresh(input: { presented_hash: string; next_hash: string; now: number; grace_seconds: number }): Promise<RefreshResult> {
+    const record = await this.load();
+    const refresh = record?.refresh;
+    if (!record || !refresh) return { ok: false, reason: 'unknown' };
+    if (record.status === 'revoked') return { ok: false, reason: 'revoked' };
+    const isCurrent = await sameSecret(refresh.current, input.presented_hash);
+    const isPrevious = refresh.previous !== undefined && (await sameSecret(refresh.previous, input.presented_hash));
+    if (!isCurrent && !isPrevious) return { ok: false, reason: 'unknown' };
+    if (refresh.expires_at <= input.now) return { ok: false, reason: 'expired' };
+    if (isPrevious && input.now - (refresh.rotated_at ?? 0) > input.grace_seconds) {
+      await this.save({ ...record, status: 'revoked' });
+      return { ok: false, reason: 'reused' };
+    }
+    const previous = isCurrent ? refresh.current : refresh.previous;
+    const rotated_at = isCurrent ? input.now : refresh.rotated_at;
+    await this.save({ ...record, refresh: { ...refresh, current: input.next_hash, previous, rotated_at } });
+    return { ok: true, data: record.data, refresh_expires_at: refresh.expires_at };
+  }
+
+  /** Whether tokens of this grant are still good; `jti` also checks a single revoked access token. */
+  async status(input: { now: number; jti?: string }): Promise<StatusResult> {
+    const record = await this.load();
+    if (!record || record.status !== 'active' || record.expires_at <= input.now) return { active: false };
+    if (input.jti && record.revoked_jtis.includes(input.jti)) return { active: false };
+    return { active: true, data: record.data };
+  }
+
+  /** Revokes the grant and everything issued from it. Returns the grant data (for logout fan-out). */
+  async revoke(): Promise<{ revoked: boolean; data?: Record<string, unknown> }> {
+    const record = await this.load();
+    if (!record) return { revoked: false };
+    if (record.status !== 'revoked') await this.save({ ...record, status: 'revoked' });
+    return { revoked: true, data: record.data };
+  }
+
+  /** Revokes one access token (RFC 7009 §2.1) while its grant lives on. */
+  async revokeAccessToken(input: { jti: string }): Promise<void> {
+    const record = await this.load();
+    if (!record || record.revoked_jtis.includes(input.jti)) return;
+    await this.save({ ...record, revoked_jtis: [...record.revoked_jtis.slice(-99), input.jti] });
+  }
+
+  override async alarm(): Promise<void> {
+    const record = await this.load();
+    if (record && record.expires_at * 1000 > Date.now()) await this.ctx.storage.setAlarm(record.expires_at * 1000);
+    else await this.ctx.storage.deleteAll();
+  }
+}

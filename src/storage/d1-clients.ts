@@ -1,0 +1,128 @@
+import type { StoredClient } from '../oauth/types';
+import type { ClientStore } from './ports';
+
+const JSON_COLUMNS = new Set(['contacts', 'redirect_uris', 'grant_types', 'response_types', 'jwks', 'post_logout_redirect_uris']);
+const BOOL_COLUMNS = new Set([
+  'require_pushed_authorization_requests',
+  'frontchannel_logout_session_required',
+  'backchannel_logout_session_required',
+]);
+const COLUMNS = [
+  'client_id', 'client_id_issued_at', 'client_secret_hash', 'client_secret_sealed', 'client_name', 'client_uri',
+  'logo_uri', 'policy_uri', 'tos_uri', 'contacts', 'application_type', 'redirect_uris', 'token_endpoint_auth_method',
+  'token_endpoint_auth_signing_alg', 'grant_types', 'response_types', 'scope', 'jwks', 'jwks_uri',
+  'require_pushed_authorization_requests', 'request_object_signing_alg', 'authorization_signed_response_alg',
+  'authorization_encrypted_response_alg', 'authorization_encrypted_response_enc', 'id_token_signed_response_alg',
+  'post_logout_redirect_uris', 'frontchannel_logout_uri', 'frontchannel_logout_session_required',
+  'backchannel_logout_uri', 'backchannel_logout_session_required', 'par_lifetime', 'client_profile',
+] as const;
+
+function toRow(client: StoredClient): unknown[] {
+  const record = client as unknown as Record<string, unknown>;
+  return COLUMNS.map((column) => {
+    const value = record[column];
+    if (value === undefined || value === null) return null;
+    if (JSON_COLUMNS.has(column)) return JSON.stringify(value);
+    if (BOOL_COLUMNS.has(column)) return value ? 1 : 0;
+    return value;
+  });
+}
+
+function fromRow(row: Record<string, unknown>): StoredClient {
+  const client: Record<string, unknown> = {};
+  for (const column of COLUMNS) {
+    const value = row[column];
+    if (value === null || value === undefined) continue;
+    if (JSON_COLUMNS.has(column)) client[column] = JSON.parse(value as string);
+    else if (BOOL_COLUMNS.has(column)) client[column] = value === 1;
+    else client[column] = value;
+  }
+  return client as unknown as StoredClient;
+}
+
+const placeholders = COLUMNS.map(() => '?').join(', ');
+
+/** Client registrations in D1, table `clients` (schema.sql). */
+export class D1ClientStore implements ClientStore {
+  constructor(private readonly db: D1Database) {}
+
+  async get(client_id: string): Promise<StoredClient | null> {
+    const row = await this.db.prepare('SELECT * FROM clients WHERE client_id = ?').bind(client_id).first();
+    return row ? fromRow(row) : null;
+  }
+
+  async list({ limit, after }: { limit: number; after?: string }): Promise<StoredClient[]> {
+    const { results } = await this.db
+      .prepare('SELECT * FROM clients WHERE client_id > ? ORDER BY client_id LIMIT ?')
+      .bind(after ?? '', limit)
+      .all();
+    return results.map(fromRow);
+  }
+
+  async create(client: StoredClient): Promise<boolean> {
+    const result = await this.db
+      .prepare(`INSERT OR IGNORE INTO clients (${COLUMNS.join(', ')}) VALUES (${placeholders})`)
+      .bind(...toRow(client))
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  async replace(client: StoredClient): Promise<boolean> {
+    const assignments = COLUMNS.slice(1).map((c) => `${c} = ?`).join(', ');
+    const [id, ...rest] = toRow(client);
+    const result = await this.db.prepare(`UPDATE clients SET ${assignments} WHERE client_id = ?`).bind(...rest, id).run();
+    return result.meta.changes === 1;
+  }
+
+  async remove(client_id: string): Promise<boolean> {
+    const result = await this.db.prepare('DELETE FROM clients WHERE client_id = ?').bind(client_id).run();
+    return result.meta.changes === 1;
+  }
+}
+
+interface Entry {
+  client: StoredClient | null;
+  until: number;
+}
+
+const isolateCache = new Map<string, Entry>();
+const MAX_ENTRIES = 1000;
+
+/**
+ * Read-through cache of registrations in isolate memory for `ttlSeconds`
+ * (CLIENT_CACHE_TTL, default 30 s). Writes through this store evict the entry
+ * in this isolate at once; other isolates see a change within the TTL.
+ */
+export class CachedClientStore implements ClientStore {
+  constructor(private readonly inner: ClientStore, private readonly ttlSeconds: number, private readonly now = () => Date.now()) {}
+
+  async get(client_id: string): Promise<StoredClient | null> {
+    const hit = isolateCache.get(client_id);
+    if (hit && hit.until > this.now()) return hit.client;
+    const client = await this.inner.get(client_id);
+    if (this.ttlSeconds > 0) {
+      if (isolateCache.size >= MAX_ENTRIES) isolateCache.delete(isolateCache.keys().next().value!);
+      isolateCache.set(client_id, { client, until: this.now() + this.ttlSeconds * 1000 });
+    }
+    return client;
+  }
+
+  list(options: { limit: number; after?: string }): Promise<StoredClient[]> {
+    return this.inner.list(options);
+  }
+
+  async create(client: StoredClient): Promise<boolean> {
+    isolateCache.delete(client.client_id);
+    return this.inner.create(client);
+  }
+
+  async replace(client: StoredClient): Promise<boolean> {
+    isolateCache.delete(client.client_id);
+    return this.inner.replace(client);
+  }
+
+  async remove(client_id: string): Promise<boolean> {
+    isolateCache.delete(client_id);
+    return this.inner.remove(client_id);
+  }
+}

@@ -1,0 +1,89 @@
+import type { JWK } from 'jose';
+import type { Config, SigningAlg } from '../config';
+import { generateSigningKey, toPublicJwk } from '../crypto/keys';
+import type { KeyStore, StoredKey } from '../objects/key-store';
+import type { KeyRing, KeyStorePort, SigningKey } from './ports';
+
+/** How long (ms) an isolate keeps the key ring before asking the Durable Object again. */
+export const KEY_CACHE_MS = 5 * 60 * 1000;
+
+let cached: { ring: KeyRing; until: number; source: string } | undefined;
+
+function ringFrom(keys: Array<{ alg: string; kid: string; privateJwk: JWK; publicJwk: JWK; retired: boolean }>): KeyRing {
+  const active: Record<string, SigningKey> = {};
+  for (const k of keys) {
+    if (!k.retired && !active[k.alg]) active[k.alg] = { kid: k.kid, alg: k.alg, privateJwk: k.privateJwk };
+  }
+  return { active, publicKeys: keys.map((k) => k.publicJwk) };
+}
+
+function fromStored(stored: StoredKey[]): KeyRing {
+  return ringFrom(stored.map((s) => ({
+    alg: s.alg, kid: s.kid, privateJwk: JSON.parse(s.private_jwk), publicJwk: JSON.parse(s.public_jwk), retired: s.retired_at !== null,
+  })));
+}
+
+async function generateSet(algs: SigningAlg[], now: number): Promise<StoredKey[]> {
+  const keys = await Promise.all(algs.map(generateSigningKey));
+  return keys.map((k) => ({
+    kid: k.kid, alg: k.alg, private_jwk: JSON.stringify(k.privateJwk), public_jwk: JSON.stringify(k.publicJwk), created_at: now, retired_at: null,
+  }));
+}
+
+/** Keys generated once and kept in the KEYS Durable Object ("primary"). */
+export class DurableKeyStore implements KeyStorePort {
+  constructor(private readonly ns: DurableObjectNamespace<KeyStore>, private readonly config: Config, private readonly now: () => number) {}
+
+  private get stub() {
+    return this.ns.get(this.ns.idFromName('primary'));
+  }
+
+  async ring(): Promise<KeyRing> {
+    if (cached && cached.source === 'do' && cached.until > Date.now()) return cached.ring;
+    let stored = await this.stub.list();
+    const missing = this.config.signingAlgs.filter((alg) => !stored.some((k) => k.alg === alg && k.retired_at === null));
+    if (missing.length) stored = await this.stub.initialize(await generateSet(missing, this.now()));
+    const ring = fromStored(stored);
+    cached = { ring, until: Date.now() + KEY_CACHE_MS, source: 'do' };
+    return ring;
+  }
+
+  async rotate(): Promise<KeyRing> {
+    const stored = await this.stub.rotate(await generateSet(this.config.signingAlgs, this.now()), this.now());
+    const ring = fromStored(stored);
+    cached = { ring, until: Date.now() + KEY_CACHE_MS, source: 'do' };
+    return ring;
+  }
+}
+
+/** Keys from the SIGNING_KEYS secret: a private JWKS whose keys each carry `kid` and `alg`. */
+export class StaticKeyStore implements KeyStorePort {
+  private readonly keyRing: KeyRing;
+
+  constructor(jwks: string) {
+    let parsed: { keys?: JWK[] };
+    try {
+      parsed = JSON.parse(jwks);
+    } catch {
+      throw new Error('SIGNING_KEYS is not valid JSON');
+    }
+    if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) throw new Error('SIGNING_KEYS must be a JWK Set with keys');
+    this.keyRing = ringFrom(parsed.keys.map((k) => {
+      if (!k.kid || !k.alg || !k.d) throw new Error('every SIGNING_KEYS key needs kid, alg and its private part');
+      return { alg: k.alg, kid: k.kid, privateJwk: k, publicJwk: toPublicJwk(k), retired: false };
+    }));
+  }
+
+  async ring(): Promise<KeyRing> {
+    return this.keyRing;
+  }
+
+  async rotate(): Promise<KeyRing> {
+    throw new Error('static');
+  }
+}
+
+/** Drops the isolate's cached key ring (tests, and after an explicit rotation elsewhere). */
+export function forgetCachedKeys(): void {
+  cached = undefined;
+}

@@ -1,0 +1,45 @@
+import { getConfig, type Config } from '../config';
+import type { Env } from '../env';
+import { CachedClientStore, D1ClientStore } from './d1-clients';
+import { DurableKeyStore, StaticKeyStore } from './do-keys';
+import { DurableReplayStore } from './do-replay';
+import { KvPushedRequestStore } from './kv-pushed-requests';
+import { D1UserStore } from './d1-users';
+import type { ClientStore, KeyStorePort, PushedRequestStore, ReplayStore, UserStore } from './ports';
+import { HttpRemoteJwks, type RemoteJwksPort } from './remote-jwks';
+
+/** Everything a request handler needs, built once per env object (isolate). */
+export interface Services {
+  config: Config;
+  /** Epoch seconds. */
+  now: () => number;
+  clients: ClientStore;
+  pushedRequests: PushedRequestStore;
+  replay: ReplayStore;
+  keys: KeyStorePort;
+  users: UserStore;
+  remoteJwks: RemoteJwksPort;
+  env: Env;
+}
+
+const built = new WeakMap<object, Services>();
+
+export function getServices(env: Env): Services {
+  let services = built.get(env);
+  if (services) return services;
+  const config = getConfig(env);
+  const now = () => Math.floor(Date.now() / 1000);
+  services = {
+    config,
+    now,
+    clients: new CachedClientStore(new D1ClientStore(env.DB), config.clientCacheTtl),
+    pushedRequests: new KvPushedRequestStore(env.PAR_KV, now),
+    replay: new DurableReplayStore(env.REPLAY, now),
+    keys: config.signingKeys ? new StaticKeyStore(config.signingKeys) : new DurableKeyStore(env.KEYS, config, now),
+    users: new D1UserStore(env.DB),
+    remoteJwks: new HttpRemoteJwks(config.clientCacheTtl),
+    env,
+  };
+  built.set(env, services);
+  return services;
+}

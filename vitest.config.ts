@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+/** Tests run inside workerd against local KV, D1 and Durable Objects (wrangler.toml), with test-only settings. */
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          ISSUER: 'https://op.example',
+          ADMIN_TOKEN: 'test-admin-token',
+          CLIENT_SECRET_KEY: 'test-client-secret-key-0123456789abcdef',
+          TEST_SCHEMA_SQL: readFileSync('./schema.sql', 'utf8'),
+        },
+      },
+    }),
+  ],
+  test: {
+    include: ['test/{unit,storage,flows,security}/**/*.test.ts'],
+    setupFiles: ['./test/helpers/setup.ts'],
+    testTimeout: 20_000,
+    silent: 'passed-only',
+  },
+});
