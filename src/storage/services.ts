@@ -2,6 +2,7 @@ import { getConfig, type Config } from '../config';
 import type { Env } from '../env';
 import { CachedClientStore, D1ClientStore } from './d1-clients';
 import { DurableKeyStore, StaticKeyStore } from './do-keys';
+import { GrantStore } from './do-grants';
 import { DurableReplayStore } from './do-replay';
 import { KvPushedRequestStore } from './kv-pushed-requests';
 import { D1UserStore } from './d1-users';
@@ -18,6 +19,7 @@ export interface Services {
   replay: ReplayStore;
   keys: KeyStorePort;
   users: UserStore;
+  grants: GrantStore;
   remoteJwks: RemoteJwksPort;
   env: Env;
 }
@@ -37,6 +39,7 @@ export function getServices(env: Env): Services {
     replay: new DurableReplayStore(env.REPLAY, now),
     keys: config.signingKeys ? new StaticKeyStore(config.signingKeys) : new DurableKeyStore(env.KEYS, config, now),
     users: new D1UserStore(env.DB),
+    grants: new GrantStore(env.GRANTS),
     remoteJwks: new HttpRemoteJwks(config.clientCacheTtl),
     env,
   };
