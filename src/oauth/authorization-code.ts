@@ -1,0 +1,57 @@
+import type { Config } from '../config';
+import { sha256b64 } from '../crypto/hash';
+import { randomToken } from '../crypto/random';
+import type { GrantStore } from '../storage/do-grants';
+import { joinToken, type GrantData } from './grant-data';
+
+export interface CodeDeps {
+  config: Config;
+  grants: GrantStore;
+  now: () => number;
+}
+
+/** What a code redemption must present to match the authorization it came from. */
+export type CodeBindings = { client_id: string; redirect_uri: string; pkce: string };
+
+/**
+ * The PKCE binding stored with a code: the S256 challenge, or for `plain`
+ * S256 of the challenge (which equals S256 of the verifier), or "none" so that
+ * a verifier sent for a challenge-less code fails (RFC 7636 §4.6, RFC 9700 §4.8.2).
+ */
+export async function pkceBinding(challenge: string | undefined, method: 'S256' | 'plain' | undefined): Promise<string> {
+  if (challenge === undefined) return 'none';
+  return method === 'plain' ? sha256b64(challenge) : challenge;
+}
+
+/** The PKCE value a token request presents: S256 of its code_verifier, or "none". */
+export async function presentedPkce(codeVerifier: string | undefined): Promise<string> {
+  return codeVerifier === undefined ? 'none' : sha256b64(codeVerifier);
+}
+
+export type IssueCodeOutcome = { ok: true; code: string } | { ok: false; reason: 'used' };
+
+/**
+ * Issues the authorization code of grant `handle` (RFC 6749 §4.1.2). The grant
+ * object accepts this once, which is also where a request_uri is consumed
+ * (DESIGN.md): a second completed use of the same request_uri fails.
+ */
+export async function issueAuthorizationCode(
+  deps: CodeDeps,
+  input: { handle: string; data: GrantData; code_challenge?: string; code_challenge_method?: 'S256' | 'plain' },
+): Promise<IssueCodeOutcome> {
+  const now = deps.now();
+  const secret = randomToken(32);
+  const bindings: CodeBindings = {
+    client_id: input.data.client_id,
+    redirect_uri: input.data.redirect_uri,
+    pkce: await pkceBinding(input.code_challenge, input.code_challenge_method),
+  };
+  const result = await deps.grants.grant(input.handle).issueCode({
+    code_hash: await sha256b64(secret),
+    code_expires_at: now + deps.config.codeLifetime,
+    bindings,
+    data: { ...input.data },
+    expires_at: now + deps.config.codeLifetime + 60,
+  });
+  return result.ok ? { ok: true, code: joinToken(input.handle, secret) } : result;
+}
