@@ -1,5 +1,6 @@
 import type { Grant } from './objects/grant';
 import type { KeyStore } from './objects/key-store';
+import type { RateLimiter } from './objects/rate-limiter';
 import type { ReplayGuard } from './objects/replay-guard';
 import type { Session } from './objects/session';
 
@@ -11,5 +12,6 @@ export interface Env {
   SESSIONS: DurableObjectNamespace<Session>;
   KEYS: DurableObjectNamespace<KeyStore>;
   REPLAY: DurableObjectNamespace<ReplayGuard>;
+  LIMITER: DurableObjectNamespace<RateLimiter>;
   [setting: string]: unknown;
 }

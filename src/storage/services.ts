@@ -3,6 +3,7 @@ import type { Env } from '../env';
 import { CachedClientStore, D1ClientStore } from './d1-clients';
 import { DurableKeyStore, StaticKeyStore } from './do-keys';
 import { GrantStore } from './do-grants';
+import { DurableRateLimits, type RateLimitPort } from './do-rate-limits';
 import { DurableReplayStore } from './do-replay';
 import { KvPushedRequestStore } from './kv-pushed-requests';
 import { D1UserStore } from './d1-users';
@@ -20,6 +21,7 @@ export interface Services {
   keys: KeyStorePort;
   users: UserStore;
   grants: GrantStore;
+  rateLimits: RateLimitPort;
   remoteJwks: RemoteJwksPort;
   env: Env;
 }
@@ -40,6 +42,7 @@ export function getServices(env: Env): Services {
     keys: config.signingKeys ? new StaticKeyStore(config.signingKeys) : new DurableKeyStore(env.KEYS, config, now),
     users: new D1UserStore(env.DB),
     grants: new GrantStore(env.GRANTS),
+    rateLimits: new DurableRateLimits(env.LIMITER, now),
     remoteJwks: new HttpRemoteJwks(config.clientCacheTtl),
     env,
   };
