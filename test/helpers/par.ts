@@ -1,0 +1,64 @@
+import { createApp, type AppOptions } from '../../src/app';
+import type { PushedRequest } from '../../src/storage/ports';
+import { basic, call, form, ISSUER, testEnv } from './worker';
+
+/** A valid S256 code_challenge (43 base64url characters, RFC 7636 §4.2). */
+export const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+
+/** Parameters of a valid authorization request for a client registered with the default helper metadata. */
+export function authzParams(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    response_type: 'code',
+    redirect_uri: 'https://rp.example/cb',
+    scope: 'openid profile',
+    code_challenge: CHALLENGE,
+    code_challenge_method: 'S256',
+    ...extra,
+  };
+}
+
+/** POST /par with client_secret_basic. */
+export function parBasic(client_id: string, secret: string, params: Record<string, string>): Promise<Response> {
+  const init = form(params);
+  return call('/par', { ...init, headers: { ...(init.headers as Record<string, string>), authorization: basic(client_id, secret) } });
+}
+
+/** POST /par with the given form (client authentication inside it, or none). */
+export function parForm(params: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  const init = form(params);
+  return call('/par', { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } });
+}
+
+/** Every key under `par:` in the PAR KV namespace. */
+export async function parKeys(): Promise<string[]> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await testEnv.PAR_KV.list({ prefix: 'par:', cursor });
+    names.push(...page.keys.map((k) => k.name));
+    if (page.list_complete) return names;
+    cursor = page.cursor;
+  }
+}
+
+/** The stored pushed request behind a `request_uri` (read straight from KV, not through the store). */
+export async function storedRequest(request_uri: string): Promise<PushedRequest | null> {
+  const handle = request_uri.slice('urn:ietf:params:oauth:request_uri:'.length);
+  return testEnv.PAR_KV.get<PushedRequest>(`par:${handle}`, 'json');
+}
+
+/**
+ * An app with its own settings: a new env object gets a newly parsed config
+ * (src/config.ts caches per env object), with the real local bindings.
+ */
+export function appWith(settings: Record<string, unknown>, options: AppOptions = {}) {
+  const app = createApp(options);
+  const env = { ...testEnv, ...settings };
+  return (path: string, init: RequestInit = {}) => app.fetch(new Request(new URL(path, ISSUER), init), env);
+}
+
+/** The JSON body of an error response, with its status, for exact assertions. */
+export async function errorOf(res: Response): Promise<{ status: number; error: string; error_description: string; [k: string]: unknown }> {
+  const body = (await res.json()) as { error: string; error_description: string };
+  return { status: res.status, ...body };
+}
