@@ -87,7 +87,8 @@ function issuer(env: Raw): string {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new ConfigError('ISSUER', 'must use https (http only for localhost)');
   }
-  if (url.search || url.hash) throw new ConfigError('ISSUER', 'must not have a query or fragment (RFC 8414 §2)');
+  // A bare '?' or '#' leaves url.search/url.hash empty, so look at the string too.
+  if (url.search || url.hash || /[?#]/.test(v)) throw new ConfigError('ISSUER', 'must not have a query or fragment (RFC 8414 §2)');
   return v.replace(/\/$/, '');
 }
 

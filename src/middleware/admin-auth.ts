@@ -12,7 +12,8 @@ export const adminAuth = createMiddleware<AppEnv>(async function adminAuth(c, ne
   const expected = c.get('services').config.adminToken;
   if (!expected) throw new NotFound('not found');
   const header = c.req.header('authorization') ?? '';
-  const presented = /^Bearer [\x21-\x7E]+$/.test(header) ? header.slice(7) : '';
+  // RFC 7235 §2.1: the auth scheme is case-insensitive.
+  const presented = /^Bearer [\x21-\x7E]+$/i.test(header) ? header.slice(7) : '';
   if (!(await timingSafeEqualStrings(presented, expected))) {
     logEvent('admin_auth_failed', { request_id: c.get('requestId'), path: new URL(c.req.url).pathname });
     throw new InvalidToken('a valid admin bearer token is required', { headers: { 'WWW-Authenticate': 'Bearer realm="portcullis-admin"' } });

@@ -118,7 +118,13 @@ async function verifyAssertion(creds: PresentedCredentials, client: StoredClient
   let payload: JWTPayload;
   if (creds.method === 'client_secret_jwt') {
     if (!client.client_secret_sealed || !config.clientSecretKey) return 'no recoverable secret for client_secret_jwt';
-    const secret = await open(client.client_secret_sealed, config.clientSecretKey, client.client_id);
+    let secret: string;
+    try {
+      secret = await open(client.client_secret_sealed, config.clientSecretKey, client.client_id);
+    } catch {
+      // CLIENT_SECRET_KEY changed or the sealed value is damaged: an auth failure to log, not a 500.
+      return 'sealed client secret cannot be opened with the current CLIENT_SECRET_KEY';
+    }
     try {
       const header = decodeProtectedHeader(creds.assertion!);
       if (!algorithms.includes(String(header.alg))) return `alg ${String(header.alg)} not allowed`;

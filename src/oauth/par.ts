@@ -3,7 +3,7 @@ import { randomToken } from '../crypto/random';
 import type { PushedRequestStore } from '../storage/ports';
 import type { RemoteJwksPort } from '../storage/remote-jwks';
 import { validateAuthorizationRequest } from './authorization-request';
-import { InvalidRequest } from './errors';
+import { InvalidRequest, InvalidRequestObject } from './errors';
 import type { ParHookContext, ParHooks } from './hooks';
 import { verifyRequestObject } from './request-object';
 import type { StoredClient } from './types';
@@ -45,7 +45,7 @@ export async function pushAuthorizationRequest(client: StoredClient, form: Map<s
     // RFC 9126 §3: only the request object's parameters are used.
     params = verified.params;
     lifetime = Math.min(lifetime, verified.exp - now);
-    if (lifetime <= 0) throw new InvalidRequest('the request object expires too soon');
+    if (lifetime <= 0) throw new InvalidRequestObject('the request object expires too soon (RFC 9101 §6.2)');
   } else if (form.get('client_id') !== undefined && form.get('client_id') !== client.client_id) {
     throw new InvalidRequest('client_id does not match the authenticated client');
   }

@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import type { Config, SigningAlg } from '../config';
+import { ConfigError, type Config, type SigningAlg } from '../config';
 import { generateSigningKey, toPublicJwk } from '../crypto/keys';
 import type { KeyStore, StoredKey } from '../objects/key-store';
 import type { KeyRing, KeyStorePort, SigningKey } from './ports';
@@ -65,11 +65,12 @@ export class StaticKeyStore implements KeyStorePort {
     try {
       parsed = JSON.parse(jwks);
     } catch {
-      throw new Error('SIGNING_KEYS is not valid JSON');
+      throw new ConfigError('SIGNING_KEYS', 'is not valid JSON');
     }
-    if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) throw new Error('SIGNING_KEYS must be a JWK Set with keys');
+    if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) throw new ConfigError('SIGNING_KEYS', 'must be a JWK Set with keys');
     this.keyRing = ringFrom(parsed.keys.map((k) => {
-      if (!k.kid || !k.alg || !k.d) throw new Error('every SIGNING_KEYS key needs kid, alg and its private part');
+      if (!k.kid || !k.alg || !k.d) throw new ConfigError('SIGNING_KEYS', 'needs kid, alg and the private part on every key');
+      if (!['EC', 'OKP', 'RSA'].includes(k.kty ?? '')) throw new ConfigError('SIGNING_KEYS', `has a key of unsupported kty "${k.kty}"`);
       return { alg: k.alg, kid: k.kid, privateJwk: k, publicJwk: toPublicJwk(k), retired: false };
     }));
   }

@@ -41,6 +41,30 @@ export async function parKeys(): Promise<string[]> {
   }
 }
 
+/**
+ * The pushed requests stored since `before` (a `parKeys()` snapshot) for any of
+ * `clientIds`. Test files run concurrently against the same local KV, so a
+ * "stored nothing" check looks only at the clients the test itself registered.
+ */
+export async function storedSince(before: string[], clientIds: Iterable<string>): Promise<PushedRequest[]> {
+  const known = new Set(before);
+  const ids = new Set(clientIds);
+  const fresh = (await parKeys()).filter((k) => !known.has(k));
+  const records = await Promise.all(fresh.map((k) => testEnv.PAR_KV.get<PushedRequest>(k, 'json')));
+  return records.filter((r): r is PushedRequest => r !== null && ids.has(r.client_id));
+}
+
+/** A registerClient that remembers each client_id it registered, for `storedSince`. */
+export function trackingRegistrar(register: (m?: Record<string, unknown>) => Promise<{ client_id: string; client_secret?: string }>) {
+  const ids = new Set<string>();
+  const registerClient = async (metadata: Record<string, unknown> = {}) => {
+    const reg = await register(metadata);
+    ids.add(reg.client_id);
+    return reg;
+  };
+  return { ids, registerClient };
+}
+
 /** The stored pushed request behind a `request_uri` (read straight from KV, not through the store). */
 export async function storedRequest(request_uri: string): Promise<PushedRequest | null> {
   const handle = request_uri.slice('urn:ietf:params:oauth:request_uri:'.length);

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, endpoints, getConfig, parseConfig } from '../../src/config';
+import { appWith, errorOf } from '../helpers/par';
+
+/** Every setting is parsed once and an invalid one is refused by name (src/config.ts, STYLE.md). */
+describe('parseConfig', () => {
+  function refuses(env: Record<string, unknown>, setting: string) {
+    let caught: unknown;
+    try {
+      parseConfig(env);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).setting).toBe(setting);
+    expect((caught as ConfigError).message).toContain(setting);
+  }
+
+  it('applies the documented defaults', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      issuer: 'http://localhost:8787',
+      parEnabled: true,
+      requirePar: false,
+      parLifetime: 60,
+      signingAlgs: ['ES256', 'EdDSA', 'PS256', 'RS256'],
+      accessTokenAlg: 'ES256',
+      fapi2: false,
+      allowPkcePlain: false,
+      requirePkceForAll: false,
+      maxBodyBytes: 65536,
+      adminToken: undefined,
+      clientSecretKey: undefined,
+      signingKeys: undefined,
+    });
+  });
+
+  it.each([
+    ['http on a public host (RFC 8414 §2: https)', 'http://op.example'],
+    ['a query (RFC 8414 §2)', 'https://op.example/?tenant=a'],
+    ['a fragment (RFC 8414 §2)', 'https://op.example/#x'],
+    ['an empty query (RFC 8414 §2)', 'https://op.example/?'],
+    ['an empty fragment (RFC 8414 §2)', 'https://op.example/#'],
+    ['not a URL', 'op.example'],
+    ['another scheme', 'ftp://op.example'],
+  ])('refuses an ISSUER with %s', (_label, value) => refuses({ ISSUER: value }, 'ISSUER'));
+
+  it.each(['http://localhost:8787', 'http://127.0.0.1:9000', 'http://[::1]:8787', 'https://op.example/tenant'])('accepts ISSUER %s', (value) => {
+    expect(parseConfig({ ISSUER: value }).issuer).toBe(value);
+  });
+
+  it('strips one trailing slash from ISSUER', () => {
+    expect(parseConfig({ ISSUER: 'https://op.example/' }).issuer).toBe('https://op.example');
+  });
+
+  it.each(['4', '601', '60.5', '-1', 'sixty', ' 60'])('refuses PAR_LIFETIME=%s (5..600)', (value) => refuses({ PAR_LIFETIME: value }, 'PAR_LIFETIME'));
+
+  it.each(['5', '600'])('accepts PAR_LIFETIME=%s at the bounds', (value) => {
+    expect(parseConfig({ PAR_LIFETIME: value }).parLifetime).toBe(Number(value));
+  });
+
+  it.each(['PAR_ENABLED', 'REQUIRE_PAR', 'FAPI2', 'ALLOW_PKCE_PLAIN', 'REQUIRE_PKCE_FOR_ALL'])('refuses a non-boolean %s', (name) => {
+    for (const value of ['yes', '1', 'TRUE', 'on']) refuses({ [name]: value }, name);
+  });
+
+  it('refuses a non-string setting (e.g. a JSON var)', () => refuses({ PAR_ENABLED: true }, 'PAR_ENABLED'));
+
+  it('refuses an unknown SIGNING_ALGS entry', () => refuses({ SIGNING_ALGS: 'RS256,HS256' }, 'SIGNING_ALGS'));
+  it('refuses SIGNING_ALGS without RS256 (OIDC Core §15.1)', () => refuses({ SIGNING_ALGS: 'ES256', ACCESS_TOKEN_ALG: 'ES256' }, 'SIGNING_ALGS'));
+  it('refuses an ACCESS_TOKEN_ALG not in SIGNING_ALGS', () => refuses({ SIGNING_ALGS: 'RS256', ACCESS_TOKEN_ALG: 'ES256' }, 'ACCESS_TOKEN_ALG'));
+  it('refuses an unknown ACCESS_TOKEN_ALG', () => refuses({ ACCESS_TOKEN_ALG: 'none' }, 'ACCESS_TOKEN_ALG'));
+
+  it('accepts SIGNING_ALGS with spaces and a matching ACCESS_TOKEN_ALG', () => {
+    const config = parseConfig({ SIGNING_ALGS: 'RS256, PS256', ACCESS_TOKEN_ALG: 'PS256' });
+    expect(config.signingAlgs).toEqual(['RS256', 'PS256']);
+    expect(config.accessTokenAlg).toBe('PS256');
+  });
+
+  it.each([
+    ['CODE_LIFETIME', '601'], ['ACCESS_TOKEN_LIFETIME', '59'], ['CLOCK_SKEW', '301'],
+    ['MAX_BODY_BYTES', '100'], ['CLIENT_CACHE_TTL', '-5'], ['MAX_JWT_LIFETIME', '10'], ['REFRESH_GRACE', 'x'],
+  ])('refuses %s=%s out of range', (name, value) => refuses({ [name]: value }, name));
+
+  it('treats an empty string as unset (wrangler --var NAME:)', () => {
+    expect(parseConfig({ ADMIN_TOKEN: '', PAR_LIFETIME: '' })).toMatchObject({ adminToken: undefined, parLifetime: 60 });
+  });
+
+  it('parses once per env object', () => {
+    const env = { PAR_LIFETIME: '30' };
+    expect(getConfig(env)).toBe(getConfig(env));
+    expect(getConfig({ ...env })).not.toBe(getConfig(env));
+  });
+
+  it('derives every endpoint from the issuer', () => {
+    const urls = endpoints(parseConfig({ ISSUER: 'https://op.example/t' }));
+    for (const url of Object.values(urls)) expect(url.startsWith('https://op.example/t/')).toBe(true);
+    expect(urls.par).toBe('https://op.example/t/par');
+  });
+});
+
+describe('an app with an invalid setting', () => {
+  it.each([
+    ['ISSUER', { ISSUER: 'http://op.example' }],
+    ['PAR_LIFETIME', { PAR_LIFETIME: '9999' }],
+    ['PAR_ENABLED', { PAR_ENABLED: 'maybe' }],
+    ['ACCESS_TOKEN_ALG', { ACCESS_TOKEN_ALG: 'HS256' }],
+  ])('answers server_error naming %s on every endpoint rather than half-working', async (setting, env) => {
+    const fetch = appWith(env);
+    for (const path of ['/.well-known/openid-configuration', '/jwks', '/par']) {
+      const res = await fetch(path, path === '/par' ? { method: 'POST' } : {});
+      const body = await errorOf(res);
+      expect({ status: body.status, error: body.error }).toEqual({ status: 500, error: 'server_error' });
+      expect(body.error_description).toContain(setting);
+    }
+  });
+});
