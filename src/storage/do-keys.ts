@@ -60,7 +60,7 @@ export class DurableKeyStore implements KeyStorePort {
 export class StaticKeyStore implements KeyStorePort {
   private readonly keyRing: KeyRing;
 
-  constructor(jwks: string) {
+  constructor(jwks: string, algs: readonly SigningAlg[]) {
     let parsed: { keys?: JWK[] };
     try {
       parsed = JSON.parse(jwks);
@@ -73,6 +73,8 @@ export class StaticKeyStore implements KeyStorePort {
       if (!['EC', 'OKP', 'RSA'].includes(k.kty ?? '')) throw new ConfigError('SIGNING_KEYS', `has a key of unsupported kty "${k.kty}"`);
       return { alg: k.alg, kid: k.kid, privateJwk: k, publicJwk: toPublicJwk(k), retired: false };
     }));
+    const missing = algs.find((alg) => !this.keyRing.active[alg]);
+    if (missing) throw new ConfigError('SIGNING_KEYS', `has no key for ${missing}, which SIGNING_ALGS lists`);
   }
 
   async ring(): Promise<KeyRing> {

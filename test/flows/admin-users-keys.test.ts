@@ -78,9 +78,10 @@ describe('admin API: signing keys', () => {
   });
 
   it('answers 409 to rotate when keys come from SIGNING_KEYS', async () => {
-    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const jwk = await exportJWK(privateKey);
-    const fetch = appWith({ SIGNING_KEYS: JSON.stringify({ keys: [{ ...jwk, kid: 'k1', alg: 'ES256' }] }) });
+    const es = await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey);
+    const rs = await exportJWK((await generateKeyPair('RS256', { extractable: true })).privateKey);
+    const keys = [{ ...es, kid: 'k1', alg: 'ES256' }, { ...rs, kid: 'k2', alg: 'RS256' }];
+    const fetch = appWith({ SIGNING_ALGS: 'ES256,RS256', SIGNING_KEYS: JSON.stringify({ keys }) });
     const res = await fetch('/admin/keys/rotate', { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(await errorOf(res)).toMatchObject({ status: 409, error: 'invalid_request' });
   });

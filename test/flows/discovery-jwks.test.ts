@@ -58,6 +58,7 @@ describe('/jwks', () => {
     ['no keys', '{"keys":[]}'],
     ['a symmetric key', JSON.stringify({ keys: [{ kty: 'oct', k: 'AAAA', d: 'AAAA', kid: 'k', alg: 'HS256' }] })],
     ['a public key only', JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', kid: 'k', alg: 'ES256' }] })],
+    ['missing a key for an algorithm SIGNING_ALGS lists', JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'c', kid: 'k', alg: 'ES256' }] })],
   ])('answers server_error naming SIGNING_KEYS when it is %s (refuses to half-work)', async (_label, value) => {
     const res = await appWith({ SIGNING_KEYS: value })('/jwks');
     const body = await errorOf(res);
