@@ -5,8 +5,14 @@ import { handleError } from './middleware/errors';
 import { NotFound } from './oauth/errors';
 import type { Hooks } from './oauth/hooks';
 import { adminRoutes } from './routes/admin';
+import { authorizeRoutes } from './routes/authorize';
 import { discoveryRoutes } from './routes/discovery';
+import { interactionRoutes } from './routes/interaction';
+import { introspectRoutes } from './routes/introspect';
 import { parRoutes } from './routes/par';
+import { revokeRoutes } from './routes/revoke';
+import { tokenRoutes } from './routes/token';
+import { userinfoRoutes } from './routes/userinfo';
 
 export interface AppOptions {
   hooks?: Hooks;
@@ -18,6 +24,12 @@ export function createApp(options: AppOptions = {}) {
   app.use('*', requestContext(options.hooks ?? {}));
   app.route('/', discoveryRoutes);
   app.route('/par', parRoutes);
+  app.route('/authorize', authorizeRoutes);
+  app.route('/interaction', interactionRoutes);
+  app.route('/token', tokenRoutes);
+  app.route('/userinfo', userinfoRoutes);
+  app.route('/revoke', revokeRoutes);
+  app.route('/introspect', introspectRoutes);
   app.route('/admin', adminRoutes);
   app.notFound(() => {
     throw new NotFound('not found');

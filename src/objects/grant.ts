@@ -33,23 +33,38 @@ export type RedeemResult =
 export type RefreshResult =
   | { ok: true; data: Record<string, unknown>; refresh_expires_at: number }
   | Failure<'unknown' | 'expired' | 'reused' | 'revoked'>;
+export type CheckRefreshResult =
+  | { ok: true; data: Record<string, unknown>; refresh_expires_at: number; current: boolean }
+  | Failure<'unknown' | 'expired' | 'revoked'>;
 export type StatusResult = { active: true; data: Record<string, unknown> } | { active: false };
 
 const KEY = 'grant';
 
-async function sameSecret(a: string, b: string): Promise<boolean> {
-  const enc = new TextEncoder();
-  const [x, y] = await Promise.all([crypto.subtle.digest('SHA-256', enc.encode(a)), crypto.subtle.digest('SHA-256', enc.encode(b))]);
-  return crypto.subtle.timingSafeEqual(x, y);
+const encoder = new TextEncoder();
+
+/**
+ * Constant-time comparison, synchronous on purpose: nothing may be awaited
+ * between a method's load() and save() (see Grant), or a concurrent call can
+ * read the same state. The values compared are hashes and public bindings,
+ * so their lengths reveal nothing.
+ */
+function sameSecret(a: string, b: string): boolean {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  return x.byteLength === y.byteLength && crypto.subtle.timingSafeEqual(x, y);
 }
 
 export class Grant extends DurableObject<unknown> {
-  private async load(): Promise<GrantRecord | undefined> {
-    return this.ctx.storage.get<GrantRecord>(KEY);
+  // Atomicity rule: load(), the checks and the write inside save() run with no
+  // await in between (synchronous SQLite-backed KV), so concurrent calls cannot
+  // both see the old state. Any await there, even `await this.load()`, let 2-3
+  // of 20 parallel redemptions of one code succeed.
+  private load(): GrantRecord | undefined {
+    return this.ctx.storage.kv.get<GrantRecord>(KEY);
   }
 
   private async save(record: GrantRecord): Promise<void> {
-    await this.ctx.storage.put(KEY, record);
+    this.ctx.storage.kv.put(KEY, record);
     await this.ctx.storage.setAlarm(record.expires_at * 1000);
   }
 
@@ -57,7 +72,7 @@ export class Grant extends DurableObject<unknown> {
   async issueCode(input: {
     code_hash: string; code_expires_at: number; bindings: Record<string, string>; data: Record<string, unknown>; expires_at: number;
   }): Promise<IssueCodeResult> {
-    if (await this.load()) return { ok: false, reason: 'used' };
+    if (this.load()) return { ok: false, reason: 'used' };
     await this.save({ ...input, status: 'code_issued', revoked_jtis: [] });
     return { ok: true };
   }
@@ -69,8 +84,8 @@ export class Grant extends DurableObject<unknown> {
   async redeemCode(input: {
     code_hash: string; presented: Record<string, string>; now: number; refresh_hash?: string; refresh_expires_at?: number; expires_at: number;
   }): Promise<RedeemResult> {
-    const record = await this.load();
-    if (!record || !(await sameSecret(record.code_hash, input.code_hash))) return { ok: false, reason: 'unknown' };
+    const record = this.load();
+    if (!record || !sameSecret(record.code_hash, input.code_hash)) return { ok: false, reason: 'unknown' };
     if (record.status === 'revoked') return { ok: false, reason: 'revoked' };
     if (record.status === 'active') {
       await this.save({ ...record, status: 'revoked' });
@@ -78,7 +93,7 @@ export class Grant extends DurableObject<unknown> {
     }
     if (record.code_expires_at <= input.now) return { ok: false, reason: 'expired' };
     for (const [field, expected] of Object.entries(record.bindings)) {
-      if (!(await sameSecret(expected, input.presented[field] ?? ''))) return { ok: false, reason: 'mismatch', field };
+      if (!sameSecret(expected, input.presented[field] ?? '')) return { ok: false, reason: 'mismatch', field };
     }
     const refresh = input.refresh_hash ? { current: input.refresh_hash, expires_at: input.refresh_expires_at! } : undefined;
     await this.save({ ...record, status: 'active', refresh, expires_at: Math.max(record.expires_at, input.expires_at) });
@@ -91,15 +106,16 @@ export class Grant extends DurableObject<unknown> {
    * grant (RFC 9700 §4.14.2).
    */
   async rotateRefresh(input: { presented_hash: string; next_hash: string; now: number; grace_seconds: number }): Promise<RefreshResult> {
-    const record = await this.load();
+    const record = this.load();
     const refresh = record?.refresh;
     if (!record || !refresh) return { ok: false, reason: 'unknown' };
     if (record.status === 'revoked') return { ok: false, reason: 'revoked' };
-    const isCurrent = await sameSecret(refresh.current, input.presented_hash);
-    const isPrevious = refresh.previous !== undefined && (await sameSecret(refresh.previous, input.presented_hash));
+    const isCurrent = sameSecret(refresh.current, input.presented_hash);
+    const isPrevious = refresh.previous !== undefined && sameSecret(refresh.previous, input.presented_hash);
     if (!isCurrent && !isPrevious) return { ok: false, reason: 'unknown' };
     if (refresh.expires_at <= input.now) return { ok: false, reason: 'expired' };
-    if (isPrevious && input.now - (refresh.rotated_at ?? 0) > input.grace_seconds) {
+    // Inside the window means strictly less than grace_seconds old, so a grace of 0 never accepts the previous token.
+    if (isPrevious && input.now - (refresh.rotated_at ?? 0) >= input.grace_seconds) {
       await this.save({ ...record, status: 'revoked' });
       return { ok: false, reason: 'reused' };
     }
@@ -109,9 +125,25 @@ export class Grant extends DurableObject<unknown> {
     return { ok: true, data: record.data, refresh_expires_at: refresh.expires_at };
   }
 
+  /**
+   * Finds which refresh token of this grant `presented_hash` is, without
+   * rotating it (RFC 7009 revocation, RFC 7662 introspection).
+   */
+  async checkRefresh(input: { presented_hash: string; now: number }): Promise<CheckRefreshResult> {
+    const record = this.load();
+    const refresh = record?.refresh;
+    if (!record || !refresh) return { ok: false, reason: 'unknown' };
+    const isCurrent = sameSecret(refresh.current, input.presented_hash);
+    const isPrevious = refresh.previous !== undefined && sameSecret(refresh.previous, input.presented_hash);
+    if (!isCurrent && !isPrevious) return { ok: false, reason: 'unknown' };
+    if (record.status === 'revoked') return { ok: false, reason: 'revoked' };
+    if (refresh.expires_at <= input.now) return { ok: false, reason: 'expired' };
+    return { ok: true, data: record.data, refresh_expires_at: refresh.expires_at, current: isCurrent };
+  }
+
   /** Whether tokens of this grant are still good; `jti` also checks a single revoked access token. */
   async status(input: { now: number; jti?: string }): Promise<StatusResult> {
-    const record = await this.load();
+    const record = this.load();
     if (!record || record.status !== 'active' || record.expires_at <= input.now) return { active: false };
     if (input.jti && record.revoked_jtis.includes(input.jti)) return { active: false };
     return { active: true, data: record.data };
@@ -119,7 +151,7 @@ export class Grant extends DurableObject<unknown> {
 
   /** Revokes the grant and everything issued from it. Returns the grant data (for logout fan-out). */
   async revoke(): Promise<{ revoked: boolean; data?: Record<string, unknown> }> {
-    const record = await this.load();
+    const record = this.load();
     if (!record) return { revoked: false };
     if (record.status !== 'revoked') await this.save({ ...record, status: 'revoked' });
     return { revoked: true, data: record.data };
@@ -127,13 +159,13 @@ export class Grant extends DurableObject<unknown> {
 
   /** Revokes one access token (RFC 7009 §2.1) while its grant lives on. */
   async revokeAccessToken(input: { jti: string }): Promise<void> {
-    const record = await this.load();
+    const record = this.load();
     if (!record || record.revoked_jtis.includes(input.jti)) return;
     await this.save({ ...record, revoked_jtis: [...record.revoked_jtis.slice(-99), input.jti] });
   }
 
   override async alarm(): Promise<void> {
-    const record = await this.load();
+    const record = this.load();
     if (record && record.expires_at * 1000 > Date.now()) await this.ctx.storage.setAlarm(record.expires_at * 1000);
     else await this.ctx.storage.deleteAll();
   }

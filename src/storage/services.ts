@@ -7,6 +7,9 @@ import { DurableRateLimits, type RateLimitPort } from './do-rate-limits';
 import { DurableReplayStore } from './do-replay';
 import { KvPushedRequestStore } from './kv-pushed-requests';
 import { D1UserStore } from './d1-users';
+import { D1ConsentStore, type ConsentPort } from './d1-consents';
+import { DurableSessionStore, type SessionPort } from './do-sessions';
+import { KvInteractionStore, type InteractionPort } from './kv-interactions';
 import type { ClientStore, KeyStorePort, PushedRequestStore, ReplayStore, UserStore } from './ports';
 import { HttpRemoteJwks, type RemoteJwksPort } from './remote-jwks';
 
@@ -23,6 +26,9 @@ export interface Services {
   grants: GrantStore;
   rateLimits: RateLimitPort;
   remoteJwks: RemoteJwksPort;
+  sessions: SessionPort;
+  consents: ConsentPort;
+  interactions: InteractionPort;
   env: Env;
 }
 
@@ -39,11 +45,14 @@ export function getServices(env: Env): Services {
     clients: new CachedClientStore(new D1ClientStore(env.DB), config.clientCacheTtl),
     pushedRequests: new KvPushedRequestStore(env.PAR_KV, now),
     replay: new DurableReplayStore(env.REPLAY, now),
-    keys: config.signingKeys ? new StaticKeyStore(config.signingKeys) : new DurableKeyStore(env.KEYS, config, now),
+    keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, config, now),
     users: new D1UserStore(env.DB),
     grants: new GrantStore(env.GRANTS),
     rateLimits: new DurableRateLimits(env.LIMITER, now),
     remoteJwks: new HttpRemoteJwks(config.clientCacheTtl),
+    sessions: new DurableSessionStore(env.SESSIONS, now),
+    consents: new D1ConsentStore(env.DB),
+    interactions: new KvInteractionStore(env.PAR_KV, now),
     env,
   };
   built.set(env, services);

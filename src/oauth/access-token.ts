@@ -1,0 +1,100 @@
+import { createLocalJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { endpoints, type Config } from '../config';
+import { signJwt } from '../crypto/jwt';
+import type { KeyRing, KeyStorePort } from '../storage/ports';
+
+/** RFC 9068 §2.1 media type of a JWT access token. */
+export const AT_TYP = 'at+jwt';
+
+/**
+ * The claims of a Portcullis access token (RFC 9068 §2.2). `grant` is a private
+ * claim: the handle of the Grant Durable Object the token was issued from, so
+ * /userinfo, /introspect and /revoke can ask that object whether the token is
+ * still live. Client-credentials tokens have no grant and carry none.
+ */
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  client_id: string;
+  scope: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  auth_time?: number;
+  acr?: string;
+  amr?: string[];
+  sid?: string;
+  grant?: string;
+}
+
+export interface AccessTokenDeps {
+  config: Config;
+  keys: KeyStorePort;
+  now: () => number;
+}
+
+/**
+ * The `aud` of every access token: the one protected resource this server
+ * hosts, its UserInfo endpoint (RFC 9068 §3: without a `resource` parameter a
+ * default resource is used). Resource indicators (RFC 8707) would widen it.
+ */
+export function accessTokenAudience(config: Config): string {
+  return endpoints(config).userinfo;
+}
+
+/** The token's own claims; `iat` and `exp` come from the caller's one reading of the clock, so `expires_in` is exact. */
+export type AccessTokenInput = Omit<AccessTokenClaims, 'iss' | 'aud'>;
+
+/** Signs an access token with `config.accessTokenAlg` and `typ: at+jwt` (RFC 9068 §2.1). */
+export async function issueAccessToken(input: AccessTokenInput, deps: AccessTokenDeps): Promise<{ access_token: string; claims: AccessTokenClaims }> {
+  const { config } = deps;
+  const claims: AccessTokenClaims = { iss: config.issuer, aud: accessTokenAudience(config), ...input };
+  for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name as keyof AccessTokenClaims];
+  return { access_token: await signJwt({ ...claims }, config.accessTokenAlg, deps.keys, AT_TYP), claims };
+}
+
+const keySets = new WeakMap<KeyRing, JWTVerifyGetKey>();
+
+/** The public keys of a key ring as a jose key set, built once per ring so imported keys are reused. */
+function keySet(ring: KeyRing): JWTVerifyGetKey {
+  let set = keySets.get(ring);
+  if (!set) {
+    set = createLocalJWKSet({ keys: ring.publicKeys });
+    keySets.set(ring, set);
+  }
+  return set;
+}
+
+export type VerifyAccessTokenResult = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: string };
+
+const REQUIRED = ['iss', 'sub', 'aud', 'client_id', 'jti', 'iat', 'exp'];
+
+/**
+ * Validates an access token this server issued (RFC 9068 §4): signature by one
+ * of the server's keys, `typ: at+jwt`, issuer, audience and expiry. It does not
+ * ask the grant whether the token was revoked; callers do that next.
+ */
+export async function verifyAccessToken(token: string, deps: AccessTokenDeps): Promise<VerifyAccessTokenResult> {
+  const { config } = deps;
+  if (token.length > 8192 || token.split('.').length !== 3) return { ok: false, reason: 'not a JWT access token' };
+  try {
+    const { payload } = await jwtVerify(token, keySet(await deps.keys.ring()), {
+      algorithms: config.signingAlgs,
+      typ: AT_TYP,
+      issuer: config.issuer,
+      audience: accessTokenAudience(config),
+      requiredClaims: REQUIRED,
+      currentDate: new Date(deps.now() * 1000),
+    });
+    if (typeof payload.client_id !== 'string' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') {
+      return { ok: false, reason: 'malformed claims' };
+    }
+    if (payload.grant !== undefined && typeof payload.grant !== 'string') return { ok: false, reason: 'malformed claims' };
+    return { ok: true, claims: { scope: '', ...payload } as unknown as AccessTokenClaims };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
+    if (error instanceof errors.JOSEError) return { ok: false, reason: error.code };
+    return { ok: false, reason: 'unverifiable' };
+  }
+}

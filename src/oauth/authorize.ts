@@ -1,0 +1,105 @@
+import type { Config } from '../config';
+import { randomToken } from '../crypto/random';
+import type { ClientStore, PushedRequestStore } from '../storage/ports';
+import type { RemoteJwksPort } from '../storage/remote-jwks';
+import { validateAuthorizationRequest } from './authorization-request';
+import type { ResponseTarget } from './authorization-response';
+import { InvalidRequest, InvalidRequestUri } from './errors';
+import { REQUEST_URI_PREFIX } from './par';
+import { verifyRequestObject } from './request-object';
+import { RESPONSE_MODES, type AuthorizationRequest, type ResponseMode, type StoredClient } from './types';
+
+export interface AuthorizeDeps {
+  config: Config;
+  clients: ClientStore;
+  pushedRequests: PushedRequestStore;
+  remoteJwks: RemoteJwksPort;
+  now: () => number;
+}
+
+/** A request ready for the user: validated, bound to its client, with the grant handle its code will use. */
+export interface ResolvedRequest {
+  client: StoredClient;
+  request: AuthorizationRequest;
+  handle: string;
+  par: boolean;
+}
+
+/** One message for unknown, expired and foreign request_uris: no oracle for which it was (RFC 9126 §4, §7.1). */
+const BAD_REQUEST_URI = 'the request_uri is invalid, expired or was issued to another client';
+
+/**
+ * The client named by `client_id` (RFC 6749 §4.1.1). Failures here are shown
+ * to the user, never redirected (RFC 6749 §4.1.2.1).
+ */
+export async function loadAuthorizeClient(params: Map<string, string>, clients: ClientStore): Promise<StoredClient> {
+  const client_id = params.get('client_id');
+  if (client_id === undefined) throw new InvalidRequest('client_id is missing');
+  const client = await clients.get(client_id);
+  if (!client) throw new InvalidRequest('the client_id is not known here');
+  if (!client.response_types.includes('code') || client.redirect_uris.length === 0) {
+    throw new InvalidRequest('the client is not registered for the authorization code flow');
+  }
+  return client;
+}
+
+/**
+ * Where errors of a plain request may be sent before it is fully validated:
+ * only to a redirect_uri registered for the client, matched exactly (RFC 6749
+ * §4.1.2.1, RFC 9700 §4.1.3). Never for request_uri requests, whose other
+ * parameters are ignored (RFC 9126 §4).
+ */
+export function provisionalTarget(params: Map<string, string>, client: StoredClient): ResponseTarget | undefined {
+  if (params.has('request_uri')) return undefined;
+  const given = params.get('redirect_uri');
+  const redirect_uri = given ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined);
+  if (redirect_uri === undefined || !client.redirect_uris.includes(redirect_uri)) return undefined;
+  const mode = params.get('response_mode');
+  const response_mode = (RESPONSE_MODES as readonly string[]).includes(mode ?? '') ? (mode as ResponseMode) : undefined;
+  return { client, redirect_uri, response_mode, state: params.get('state') };
+}
+
+/** The response target of a validated request. */
+export function targetOf(resolved: Pick<ResolvedRequest, 'client' | 'request'>): ResponseTarget {
+  const { request, client } = resolved;
+  return { client, redirect_uri: request.redirect_uri, response_mode: request.response_mode, state: request.state };
+}
+
+async function loadPushed(requestUri: string, client: StoredClient, deps: AuthorizeDeps): Promise<ResolvedRequest> {
+  if (!deps.config.parEnabled || !requestUri.startsWith(REQUEST_URI_PREFIX)) {
+    throw new InvalidRequestUri('only request_uri values issued by this server\'s PAR endpoint are accepted (RFC 9126 §4)');
+  }
+  const handle = requestUri.slice(REQUEST_URI_PREFIX.length);
+  const pushed = /^[A-Za-z0-9_-]{43}$/.test(handle) ? await deps.pushedRequests.get(handle) : null;
+  // RFC 9126 §4: the request_uri is bound to the client that pushed it.
+  if (!pushed || pushed.client_id !== client.client_id || pushed.request.client_id !== client.client_id) {
+    throw new InvalidRequestUri(BAD_REQUEST_URI);
+  }
+  return { client, request: pushed.request, handle, par: true };
+}
+
+/**
+ * Resolves the authorization request at /authorize: a pushed request by its
+ * request_uri (RFC 9126 §4; other parameters ignored), or, unless the client or
+ * server requires PAR (RFC 9126 §5, §6), plain parameters or a signed request
+ * object (RFC 9101 §5), validated as at the PAR endpoint. `onTarget` learns
+ * where errors may be redirected as soon as that is known.
+ */
+export async function resolveAuthorizationRequest(
+  params: Map<string, string>, client: StoredClient, deps: AuthorizeDeps, onTarget: (target: ResponseTarget | undefined) => void,
+): Promise<ResolvedRequest> {
+  const requestUri = params.get('request_uri');
+  if (requestUri !== undefined) return loadPushed(requestUri, client, deps);
+  if (client.require_pushed_authorization_requests || deps.config.requirePar) {
+    throw new InvalidRequest('this client must push its authorization request to the PAR endpoint first (RFC 9126 §5)');
+  }
+  let effective = params;
+  const requestObject = params.get('request');
+  if (requestObject !== undefined) {
+    // RFC 9101 §5: only the request object's parameters are used.
+    effective = (await verifyRequestObject(requestObject, client, deps.config, deps.now(), deps.remoteJwks)).params;
+    onTarget(provisionalTarget(effective, client));
+  }
+  const request = validateAuthorizationRequest(effective, client, deps.config);
+  return { client, request, handle: randomToken(32), par: false };
+}

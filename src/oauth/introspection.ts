@@ -1,0 +1,56 @@
+import { sha256b64 } from '../crypto/hash';
+import type { GrantStore } from '../storage/do-grants';
+import { verifyAccessToken, type AccessTokenDeps } from './access-token';
+import { InvalidClient, InvalidRequest } from './errors';
+import { splitToken, type GrantData } from './grant-data';
+import { isPublicClient, type StoredClient } from './types';
+
+export interface IntrospectionDeps extends AccessTokenDeps {
+  grants: GrantStore;
+}
+
+/** RFC 7662 §2.2: an inactive token is answered with this and nothing else. */
+const INACTIVE = { active: false } as const;
+
+/**
+ * Introspects a token for an authenticated, confidential caller (RFC 7662 §2).
+ * Visibility rule: a caller sees a token issued to itself (`client_id`) or
+ * addressed to it (`aud` includes its client_id, for resource servers
+ * registered as clients); refresh tokens only by the client they were issued
+ * to. Everything else, like anything expired, revoked or unknown, is
+ * `{"active": false}` (§2.2), so the answer reveals nothing (§4).
+ */
+export async function introspectToken(client: StoredClient, form: Map<string, string>, deps: IntrospectionDeps): Promise<Record<string, unknown>> {
+  if (isPublicClient(client)) throw new InvalidClient('the introspection endpoint needs an authenticated client (RFC 7662 section 2.1)');
+  const token = form.get('token');
+  if (token === undefined) throw new InvalidRequest('token is required (RFC 7662 section 2.1)');
+  const parts = splitToken(token);
+  return parts ? introspectRefreshToken(client, parts, deps) : introspectAccessToken(client, token, deps);
+}
+
+async function introspectAccessToken(client: StoredClient, token: string, deps: IntrospectionDeps): Promise<Record<string, unknown>> {
+  const verified = await verifyAccessToken(token, deps);
+  if (!verified.ok) return INACTIVE;
+  const { claims } = verified;
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (claims.client_id !== client.client_id && !audiences.includes(client.client_id)) return INACTIVE;
+  if (claims.grant) {
+    const status = await deps.grants.grant(claims.grant).status({ now: deps.now(), jti: claims.jti });
+    if (!status.active) return INACTIVE;
+  }
+  const { grant: _grant, ...visible } = claims;
+  return { active: true, token_type: 'Bearer', ...visible };
+}
+
+async function introspectRefreshToken(client: StoredClient, parts: { handle: string; secret: string }, deps: IntrospectionDeps): Promise<Record<string, unknown>> {
+  const check = await deps.grants.grant(parts.handle).checkRefresh({ presented_hash: await sha256b64(parts.secret), now: deps.now() });
+  // A rotated-out token (kept only for the confidential grace retry) is no longer the live one.
+  if (!check.ok || !check.current) return INACTIVE;
+  const data = check.data as unknown as GrantData;
+  if (data.client_id !== client.client_id) return INACTIVE;
+  const body: Record<string, unknown> = {
+    active: true, scope: data.scope, client_id: data.client_id, sub: data.sub, exp: check.refresh_expires_at, iss: deps.config.issuer,
+  };
+  if (data.sid !== undefined) body.sid = data.sid;
+  return body;
+}

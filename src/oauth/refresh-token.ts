@@ -1,0 +1,88 @@
+import type { Config } from '../config';
+import { sha256b64 } from '../crypto/hash';
+import { randomToken } from '../crypto/random';
+import { logEvent } from '../log';
+import { InvalidGrant, InvalidRequest } from './errors';
+import { joinToken, splitToken, type GrantData } from './grant-data';
+import { mintGrantTokens, newJti, type TokenDeps, type TokenResponse } from './token-response';
+import { hasScope, narrowScope, parseScope } from './token-scope';
+import { isPublicClient, type Client, type StoredClient } from './types';
+
+/** One description for every refresh failure, so the answer reveals nothing about the token. */
+const INVALID_REFRESH = 'the refresh token is invalid, expired, revoked or was issued to another client';
+
+/**
+ * Whether an authorization yields a refresh token. Only when the client is
+ * registered for the `refresh_token` grant type (RFC 6749 §1.5, RFC 7591 §2),
+ * and then:
+ * - for an OpenID Connect request (scope has `openid`) only when the
+ *   `offline_access` scope was granted (OpenID Connect Core §11);
+ * - for a plain OAuth 2.0 request (no `openid`) always.
+ * Whether `offline_access` may be granted at all (it needs `prompt=consent`,
+ * §11) is decided at the authorization endpoint.
+ */
+export function mayIssueRefreshToken(client: Pick<Client, 'grant_types'>, grantedScope: string): boolean {
+  if (!client.grant_types.includes('refresh_token')) return false;
+  return !hasScope(grantedScope, 'openid') || hasScope(grantedScope, 'offline_access');
+}
+
+/**
+ * How long a client may retry with its previous refresh token (DESIGN.md):
+ * public clients get none, so any reuse revokes the family (RFC 9700 §4.14.2);
+ * confidential clients get `config.refreshGrace` (FAPI 2.0 §5.3.2.1).
+ */
+export function refreshGraceFor(client: Client, config: Config): number {
+  return isPublicClient(client) ? 0 : config.refreshGrace;
+}
+
+/**
+ * The refresh token grant (RFC 6749 §6) with rotation: the presented token is
+ * exchanged in one atomic step of its grant object for a new one. `scope` may
+ * narrow the new access token's scope, never widen it. A token presented by
+ * another client is treated as stolen and its grant revoked.
+ */
+export async function refreshTokens(client: StoredClient, form: Map<string, string>, deps: TokenDeps): Promise<TokenResponse> {
+  const presented = form.get('refresh_token');
+  if (presented === undefined) throw new InvalidRequest('refresh_token is required (RFC 6749 section 6)');
+  const parts = splitToken(presented);
+  if (!parts) throw new InvalidGrant(INVALID_REFRESH);
+  const requested = form.get('scope');
+  if (requested !== undefined) parseScope(requested);
+  const now = deps.now();
+  const grant = deps.grants.grant(parts.handle);
+  const presented_hash = await sha256b64(parts.secret);
+
+  if (requested !== undefined) {
+    // Check the scope before rotating: a refused request must not cost the client its token.
+    const check = await grant.checkRefresh({ presented_hash, now });
+    if (!check.ok || (check.data as unknown as GrantData).client_id !== client.client_id) throw new InvalidGrant(INVALID_REFRESH);
+    narrowScope((check.data as unknown as GrantData).scope, requested);
+  }
+
+  const next = randomToken(32);
+  const result = await grant.rotateRefresh({ presented_hash, next_hash: await sha256b64(next), now, grace_seconds: refreshGraceFor(client, deps.config) });
+  if (!result.ok) {
+    if (result.reason === 'reused') {
+      logEvent('refresh_reuse', { request_id: deps.requestId, client_id: client.client_id, action: 'grant_revoked' });
+    }
+    throw new InvalidGrant(INVALID_REFRESH);
+  }
+  const data = result.data as unknown as GrantData;
+  if (data.client_id !== client.client_id) {
+    await grant.revoke();
+    logEvent('refresh_client_mismatch', { request_id: deps.requestId, client_id: client.client_id, owner: data.client_id, action: 'grant_revoked' });
+    throw new InvalidGrant(INVALID_REFRESH);
+  }
+  return mintGrantTokens({
+    client,
+    handle: parts.handle,
+    data,
+    scope: narrowScope(data.scope, requested),
+    jti: newJti(),
+    iat: now,
+    exp: Math.min(now + deps.config.accessTokenLifetime, result.refresh_expires_at),
+    refresh_token: joinToken(parts.handle, next),
+    include_nonce: false,
+    grant_type: 'refresh_token',
+  }, deps);
+}

@@ -1,0 +1,83 @@
+import { sha256b64 } from '../crypto/hash';
+import { randomToken } from '../crypto/random';
+import { logEvent } from '../log';
+import { presentedPkce, type CodeBindings } from './authorization-code';
+import { InvalidGrant, InvalidRequest } from './errors';
+import { joinToken, splitToken, type GrantData } from './grant-data';
+import { mayIssueRefreshToken } from './refresh-token';
+import { mintGrantTokens, newJti, type TokenDeps, type TokenResponse } from './token-response';
+import type { StoredClient } from './types';
+
+/** RFC 7636 §4.1: 43 to 128 characters from the unreserved set. */
+const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+
+/** One description for every failed redemption: no oracle for which binding was wrong (RFC 6749 §5.2). */
+const INVALID_CODE = 'the authorization code is invalid, expired or already used, or does not match the client, redirect_uri or code_verifier';
+
+/**
+ * The redirect_uri a token request presents (RFC 6749 §4.1.3). When omitted,
+ * the client's only registered URI, mirroring the default the authorization
+ * endpoint applies; the grant object then compares it with the recorded one.
+ */
+function presentedRedirectUri(client: StoredClient, form: Map<string, string>): string {
+  const given = form.get('redirect_uri');
+  if (given !== undefined) return given;
+  if (client.redirect_uris.length === 1) return client.redirect_uris[0]!;
+  throw new InvalidRequest('redirect_uri is required (RFC 6749 section 4.1.3)');
+}
+
+/**
+ * The authorization code grant (RFC 6749 §4.1.3, OpenID Connect Core §3.1.3).
+ * Everything the grant object must record (refresh token hash, expiries) is
+ * prepared first, so redemption is one Durable Object round trip that checks
+ * the bindings (client_id, redirect_uri, PKCE S256 of code_verifier, RFC 7636
+ * §4.6) and consumes the code atomically. A second redemption revokes the
+ * grant and the tokens issued from it (RFC 6749 §4.1.2, RFC 9700 §4.2.4).
+ *
+ * The refresh token is committed before the granted scope is known; when
+ * `mayIssueRefreshToken` then says no, its secret is dropped unseen.
+ */
+export async function exchangeAuthorizationCode(client: StoredClient, form: Map<string, string>, deps: TokenDeps): Promise<TokenResponse> {
+  const code = form.get('code');
+  if (code === undefined) throw new InvalidRequest('code is required (RFC 6749 section 4.1.3)');
+  const verifier = form.get('code_verifier');
+  if (verifier !== undefined && !CODE_VERIFIER.test(verifier)) {
+    throw new InvalidRequest('code_verifier must be 43 to 128 unreserved characters (RFC 7636 section 4.1)');
+  }
+  const presented: CodeBindings = { client_id: client.client_id, redirect_uri: presentedRedirectUri(client, form), pkce: await presentedPkce(verifier) };
+  const parts = splitToken(code);
+  if (!parts) throw new InvalidGrant(INVALID_CODE);
+
+  const { config } = deps;
+  const now = deps.now();
+  const at_exp = now + config.accessTokenLifetime;
+  const refresh = client.grant_types.includes('refresh_token') ? randomToken(32) : undefined;
+  const refresh_expires_at = refresh ? now + config.refreshTokenLifetime : undefined;
+  const result = await deps.grants.grant(parts.handle).redeemCode({
+    code_hash: await sha256b64(parts.secret),
+    presented,
+    now,
+    refresh_hash: refresh ? await sha256b64(refresh) : undefined,
+    refresh_expires_at,
+    expires_at: Math.max(at_exp, refresh_expires_at ?? 0),
+  });
+  if (!result.ok) {
+    const fields = { request_id: deps.requestId, client_id: client.client_id, reason: result.reason, field: result.field };
+    if (result.reason === 'replayed') logEvent('code_replay', { ...fields, action: 'grant_revoked' });
+    else logEvent('code_rejected', fields);
+    throw new InvalidGrant(INVALID_CODE);
+  }
+  const data = result.data as unknown as GrantData;
+  return mintGrantTokens({
+    client,
+    handle: parts.handle,
+    data,
+    scope: data.scope,
+    jti: newJti(),
+    iat: now,
+    exp: at_exp,
+    refresh_token: refresh && mayIssueRefreshToken(client, data.scope) ? joinToken(parts.handle, refresh) : undefined,
+    include_nonce: true,
+    grant_type: 'authorization_code',
+  }, deps);
+}

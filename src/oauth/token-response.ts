@@ -1,0 +1,89 @@
+import { randomToken } from '../crypto/random';
+import { logEvent } from '../log';
+import type { GrantStore } from '../storage/do-grants';
+import type { UserStore } from '../storage/ports';
+import { issueAccessToken, type AccessTokenDeps } from './access-token';
+import { requestedClaims, selectUserClaims } from './claims';
+import type { GrantData } from './grant-data';
+import { issueIdToken } from './id-token';
+import { hasScope } from './token-scope';
+import type { StoredClient } from './types';
+
+/** What the token endpoint's grant handlers need: ports and the clock, no HTTP. */
+export interface TokenDeps extends AccessTokenDeps {
+  grants: GrantStore;
+  users: UserStore;
+  requestId: string;
+}
+
+/** RFC 6749 §5.1 successful response, plus the OpenID Connect Core §3.1.3.3 `id_token`. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+export interface GrantTokensInput {
+  client: StoredClient;
+  handle: string;
+  data: GrantData;
+  /** The access token's scope (the granted scope, or a narrower one on refresh). */
+  scope: string;
+  jti: string;
+  /** Epoch seconds, from the same clock reading as `exp`. */
+  iat: number;
+  /** Epoch seconds; already capped at the grant's own end. */
+  exp: number;
+  refresh_token?: string;
+  include_nonce: boolean;
+  grant_type: string;
+}
+
+/** A fresh access token id (RFC 9068 §2.2 `jti`), 128 random bits. */
+export function newJti(): string {
+  return randomToken(16);
+}
+
+/**
+ * Mints the tokens of a user grant: a JWT access token, and an ID token when
+ * the scope includes `openid` (OpenID Connect Core §3.1.3.3). The account is
+ * read only when `claims.id_token` asks for user claims, so the common path
+ * touches no database.
+ */
+export async function mintGrantTokens(input: GrantTokensInput, deps: TokenDeps): Promise<TokenResponse> {
+  const { client, data } = input;
+  const openid = hasScope(input.scope, 'openid');
+  const wanted = openid ? requestedClaims(data.claims, 'id_token') : [];
+  const [at, user] = await Promise.all([
+    issueAccessToken({
+      sub: data.sub, client_id: client.client_id, scope: input.scope, jti: input.jti, iat: input.iat, exp: input.exp,
+      auth_time: data.auth_time, acr: data.acr, amr: data.amr, sid: data.sid, grant: input.handle,
+    }, deps),
+    wanted.length ? deps.users.get(data.sub) : null,
+  ]);
+  const body: TokenResponse = {
+    access_token: at.access_token,
+    token_type: 'Bearer',
+    expires_in: input.exp - input.iat,
+    scope: input.scope,
+  };
+  if (input.refresh_token) body.refresh_token = input.refresh_token;
+  if (openid) {
+    body.id_token = await issueIdToken({
+      client_id: client.client_id,
+      alg: client.id_token_signed_response_alg,
+      data,
+      access_token: at.access_token,
+      include_nonce: input.include_nonce,
+      user_claims: user ? selectUserClaims(user, wanted) : undefined,
+    }, deps);
+  }
+  logEvent('token_issued', {
+    request_id: deps.requestId, client_id: client.client_id, grant_type: input.grant_type, sub: data.sub, jti: input.jti,
+    refresh_token: body.refresh_token !== undefined, id_token: body.id_token !== undefined,
+  });
+  return body;
+}

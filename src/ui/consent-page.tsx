@@ -1,0 +1,50 @@
+import { Layout } from './layout';
+import { describeScopes } from './scopes';
+
+export interface ConsentPageProps {
+  nonce: string;
+  action: string;
+  csrf: string;
+  clientName: string;
+  /** Host of the redirect_uri: where the user will be sent, shown against phishing. */
+  returnTo: string;
+  scope: string;
+  username: string;
+}
+
+/**
+ * The consent form (DESIGN.md contract 4, OpenID Connect Core §3.1.2.4): the
+ * client's name, the requested scopes in words, and two submit buttons named
+ * `decision` with values `allow` and `deny`.
+ */
+export function ConsentPage(props: ConsentPageProps) {
+  const scopes = describeScopes(props.scope);
+  return (
+    <Layout title="Allow access" nonce={props.nonce}>
+      <h1>Allow access?</h1>
+      <p class="lead">
+        <strong>{props.clientName}</strong> would like to:
+      </p>
+      {scopes.length > 0 ? (
+        <ul class="scopes" aria-label="Requested permissions">
+          {scopes.map((s) => (
+            <li>
+              <span class="name">{s.name}</span>
+              <span class="detail">{s.detail}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="lead">Sign you in with your account.</p>
+      )}
+      <form method="post" action={props.action}>
+        <input type="hidden" name="csrf_token" value={props.csrf} />
+        <button type="submit" name="decision" value="allow">Allow</button>
+        <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+      </form>
+      <p class="meta">
+        Signed in as <strong>{props.username}</strong>. You will return to <code>{props.returnTo}</code>.
+      </p>
+    </Layout>
+  );
+}
