@@ -37,6 +37,8 @@ export interface Config {
   maxBodyBytes: number;
   /** In-isolate cache lifetime (s) of client registrations and fetched jwks_uri documents. */
   clientCacheTtl: number;
+  /** Longest wait (ms) for one KV, D1 or Durable Object call before answering 503. */
+  storageTimeoutMs: number;
   adminToken: string | undefined;
   clientSecretKey: string | undefined;
   signingKeys: string | undefined;
@@ -130,6 +132,7 @@ export function parseConfig(env: Raw): Config {
     maxJwtLifetime: int(env, 'MAX_JWT_LIFETIME', 300, 30, 3600),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 64 * 1024, 1024, 1024 * 1024),
     clientCacheTtl: int(env, 'CLIENT_CACHE_TTL', 30, 0, 3600),
+    storageTimeoutMs: int(env, 'STORAGE_TIMEOUT_MS', 5000, 50, 30_000),
     adminToken: str(env, 'ADMIN_TOKEN'),
     clientSecretKey: str(env, 'CLIENT_SECRET_KEY'),
     signingKeys: str(env, 'SIGNING_KEYS'),

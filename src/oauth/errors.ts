@@ -25,7 +25,6 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'invalid_client_metadata'
   | 'invalid_redirect_uri'
-  | 'slow_down'
   | 'not_found'
   | 'method_not_allowed';
 
@@ -36,6 +35,20 @@ export interface OAuthErrorOptions {
   extra?: Record<string, string>;
 }
 
+/**
+ * RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
+ * Descriptions are written for people, so they are folded into that set here,
+ * once: `§` becomes "section", quotes become apostrophes, anything else non-ASCII "?".
+ */
+export function toErrorDescription(text: string): string {
+  return text
+    .replace(/§\s?/g, 'section ')
+    .replace(/["\u201C\u201D]/g, "'")
+    .replace(/\\/g, '/')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '?');
+}
+
 export class OAuthError extends Error {
   readonly code: OAuthErrorCode;
   readonly status: number;
@@ -43,7 +56,7 @@ export class OAuthError extends Error {
   readonly extra: Record<string, string>;
 
   constructor(code: OAuthErrorCode, description: string, status = 400, options: OAuthErrorOptions = {}) {
-    super(description);
+    super(toErrorDescription(description));
     this.name = 'OAuthError';
     this.code = code;
     this.status = options.status ?? status;
@@ -86,6 +99,7 @@ export const ConsentRequired = define('consent_required', 400);
 export const InteractionRequired = define('interaction_required', 400);
 /** RFC 6750 §3.1 */
 export const InvalidToken = define('invalid_token', 401);
+export const InsufficientScope = define('insufficient_scope', 403);
 /** RFC 7591 §3.2.2 */
 export const InvalidClientMetadata = define('invalid_client_metadata', 400);
 export const InvalidRedirectUri = define('invalid_redirect_uri', 400);
@@ -93,4 +107,5 @@ export const InvalidRedirectUri = define('invalid_redirect_uri', 400);
 export const NotFound = define('not_found', 404);
 export const MethodNotAllowed = define('method_not_allowed', 405);
 export const PayloadTooLarge = define('invalid_request', 413);
-export const TooManyRequests = define('slow_down', 429);
+/** Rate limits: 429 with Retry-After; storage outages: 503 with Retry-After. */
+export const TooManyRequests = define('temporarily_unavailable', 429);

@@ -60,6 +60,7 @@ export async function refreshTokens(client: StoredClient, form: Map<string, stri
   }
 
   const next = randomToken(32);
+  await deps.keys.ring(); // before rotating: an outage must not leave the client without its new refresh token
   const result = await grant.rotateRefresh({ presented_hash, next_hash: await sha256b64(next), now, grace_seconds: refreshGraceFor(client, deps.config) });
   if (!result.ok) {
     if (result.reason === 'reused') {

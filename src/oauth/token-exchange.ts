@@ -53,6 +53,8 @@ export async function exchangeAuthorizationCode(client: StoredClient, form: Map<
   const at_exp = now + config.accessTokenLifetime;
   const refresh = client.grant_types.includes('refresh_token') ? randomToken(32) : undefined;
   const refresh_expires_at = refresh ? now + config.refreshTokenLifetime : undefined;
+  // Keys first (cached, normally free): a key-store outage must fail before the code is consumed, not after.
+  await deps.keys.ring();
   const result = await deps.grants.grant(parts.handle).redeemCode({
     code_hash: await sha256b64(parts.secret),
     presented,

@@ -12,6 +12,9 @@ import { DurableSessionStore, type SessionPort } from './do-sessions';
 import { KvInteractionStore, type InteractionPort } from './kv-interactions';
 import type { ClientStore, KeyStorePort, PushedRequestStore, ReplayStore, UserStore } from './ports';
 import { HttpRemoteJwks, type RemoteJwksPort } from './remote-jwks';
+import { guardBindings } from './guard';
+
+const STORAGE_BINDINGS = ['PAR_KV', 'DB', 'GRANTS', 'SESSIONS', 'KEYS', 'REPLAY', 'LIMITER'] as const;
 
 /** Everything a request handler needs, built once per env object (isolate). */
 export interface Services {
@@ -34,10 +37,11 @@ export interface Services {
 
 const built = new WeakMap<object, Services>();
 
-export function getServices(env: Env): Services {
-  let services = built.get(env);
+export function getServices(raw: Env): Services {
+  let services = built.get(raw);
   if (services) return services;
-  const config = getConfig(env);
+  const config = getConfig(raw);
+  const env = guardBindings(raw, STORAGE_BINDINGS, config.storageTimeoutMs);
   const now = () => Math.floor(Date.now() / 1000);
   services = {
     config,
@@ -55,6 +59,6 @@ export function getServices(env: Env): Services {
     interactions: new KvInteractionStore(env.PAR_KV, now),
     env,
   };
-  built.set(env, services);
+  built.set(raw, services);
   return services;
 }
