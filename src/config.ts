@@ -37,11 +37,22 @@ export interface Config {
   maxBodyBytes: number;
   /** In-isolate cache lifetime (s) of client registrations and fetched jwks_uri documents. */
   clientCacheTtl: number;
+  /** Failures allowed per subject per window before 429 (NIST SP 800-63B §5.2.2). */
+  limits: {
+    loginPerAccount: Limit;
+    loginPerIp: Limit;
+    clientAuthFailures: Limit;
+  };
   /** Longest wait (ms) for one KV, D1 or Durable Object call before answering 503. */
   storageTimeoutMs: number;
   adminToken: string | undefined;
   clientSecretKey: string | undefined;
   signingKeys: string | undefined;
+}
+
+export interface Limit {
+  limit: number;
+  windowSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +144,11 @@ export function parseConfig(env: Raw): Config {
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 64 * 1024, 1024, 1024 * 1024),
     clientCacheTtl: int(env, 'CLIENT_CACHE_TTL', 30, 0, 3600),
     storageTimeoutMs: int(env, 'STORAGE_TIMEOUT_MS', 5000, 50, 30_000),
+    limits: {
+      loginPerAccount: { limit: int(env, 'LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000), windowSeconds: int(env, 'LOGIN_FAILURE_WINDOW', 900, 10, 86_400) },
+      loginPerIp: { limit: int(env, 'LOGIN_FAILURES_PER_IP', 20, 1, 10_000), windowSeconds: int(env, 'LOGIN_FAILURE_WINDOW', 900, 10, 86_400) },
+      clientAuthFailures: { limit: int(env, 'CLIENT_AUTH_FAILURES', 20, 1, 10_000), windowSeconds: int(env, 'CLIENT_AUTH_FAILURE_WINDOW', 300, 10, 86_400) },
+    },
     adminToken: str(env, 'ADMIN_TOKEN'),
     clientSecretKey: str(env, 'CLIENT_SECRET_KEY'),
     signingKeys: str(env, 'SIGNING_KEYS'),

@@ -13,5 +13,7 @@ export interface Env {
   KEYS: DurableObjectNamespace<KeyStore>;
   REPLAY: DurableObjectNamespace<ReplayGuard>;
   LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** Workers Rate Limiting binding for pushed requests per client (optional). */
+  PAR_RATE_LIMIT?: RateLimit;
   [setting: string]: unknown;
 }

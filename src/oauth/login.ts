@@ -1,13 +1,8 @@
 import { sha256b64 } from '../crypto/hash';
 import { DUMMY_HASH, verifyPassword } from '../crypto/password';
+import type { Config } from '../config';
 import type { RateLimitPort } from '../storage/do-rate-limits';
 import type { User, UserStore } from '../storage/ports';
-
-/** Failed password logins allowed per account and per client IP in each window (NIST SP 800-63B §5.2.2, OWASP ASVS V2.2.1). */
-export const LOGIN_LIMITS = {
-  account: { limit: 5, windowSeconds: 15 * 60 },
-  ip: { limit: 20, windowSeconds: 15 * 60 },
-} as const;
 
 /** How long a browser session lasts after a password login. */
 export const SESSION_LIFETIME = 12 * 3600;
@@ -23,6 +18,8 @@ const MAX_PASSWORD = 1024;
 export interface LoginDeps {
   users: UserStore;
   rateLimits: RateLimitPort;
+  /** `limits.loginPerAccount` and `limits.loginPerIp`: failed logins allowed per window (NIST SP 800-63B §5.2.2, OWASP ASVS V2.2.1). */
+  config: Pick<Config, 'limits'>;
 }
 
 export type LoginOutcome =
@@ -43,9 +40,10 @@ async function subjects(username: string, ip: string): Promise<{ account: string
  */
 export async function authenticatePassword(username: string, password: string, ip: string, deps: LoginDeps): Promise<LoginOutcome> {
   const keys = await subjects(username, ip);
+  const { loginPerAccount: account, loginPerIp: perIp } = deps.config.limits;
   const [byAccount, byIp] = await Promise.all([
-    deps.rateLimits.peek(keys.account, LOGIN_LIMITS.account.limit, LOGIN_LIMITS.account.windowSeconds),
-    deps.rateLimits.peek(keys.ip, LOGIN_LIMITS.ip.limit, LOGIN_LIMITS.ip.windowSeconds),
+    deps.rateLimits.peek(keys.account, account.limit, account.windowSeconds),
+    deps.rateLimits.peek(keys.ip, perIp.limit, perIp.windowSeconds),
   ]);
   if (!byAccount.allowed || !byIp.allowed) {
     const retry_after = Math.max(byAccount.allowed ? 0 : byAccount.retry_after, byIp.allowed ? 0 : byIp.retry_after);
@@ -59,8 +57,8 @@ export async function authenticatePassword(username: string, password: string, i
     return { ok: true, user };
   }
   await Promise.all([
-    deps.rateLimits.hit(keys.account, LOGIN_LIMITS.account.limit, LOGIN_LIMITS.account.windowSeconds),
-    deps.rateLimits.hit(keys.ip, LOGIN_LIMITS.ip.limit, LOGIN_LIMITS.ip.windowSeconds),
+    deps.rateLimits.hit(keys.account, account.limit, account.windowSeconds),
+    deps.rateLimits.hit(keys.ip, perIp.limit, perIp.windowSeconds),
   ]);
   return { ok: false, reason: 'invalid' };
 }

@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
-import { logEvent } from '../log';
 import { authenticateRequest } from '../middleware/client-auth';
 import { noStore } from '../middleware/context';
 import { readForm } from '../middleware/form';
-import { MethodNotAllowed, NotFound } from '../oauth/errors';
+import { MethodNotAllowed, NotFound, TooManyRequests } from '../oauth/errors';
 import { pushAuthorizationRequest } from '../oauth/par';
 
 /** RFC 9126 §2: the pushed authorization request endpoint. */
@@ -19,11 +18,14 @@ parRoutes.post('/', noStore, async (c) => {
   const services = c.get('services');
   const form = await readForm(c, services.config.maxBodyBytes);
   const client = await authenticateRequest(c, form);
+  const parLimit = services.parRateLimit;
+  if (!(await parLimit.allow(client.client_id))) {
+    throw new TooManyRequests('too many pushed authorization requests for this client; retry later', { headers: { 'Retry-After': String(parLimit.retryAfter) } });
+  }
   const { body } = await pushAuthorizationRequest(client, form, { ...services, hooks: c.get('hooks').par ?? {} }, {
     requestId: c.get('requestId'),
     headers: c.req.raw.headers,
   });
-  logEvent('par_stored', { request_id: c.get('requestId'), client_id: client.client_id, expires_in: body.expires_in as number });
   return c.json(body, 201);
 });
 

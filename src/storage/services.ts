@@ -13,6 +13,7 @@ import { KvInteractionStore, type InteractionPort } from './kv-interactions';
 import type { ClientStore, KeyStorePort, PushedRequestStore, ReplayStore, UserStore } from './ports';
 import { HttpRemoteJwks, type RemoteJwksPort } from './remote-jwks';
 import { guardBindings } from './guard';
+import { BindingRequestLimit, PAR_RATE_LIMIT_PERIOD, type RequestLimitPort } from './binding-rate-limit';
 
 const STORAGE_BINDINGS = ['PAR_KV', 'DB', 'GRANTS', 'SESSIONS', 'KEYS', 'REPLAY', 'LIMITER'] as const;
 
@@ -28,6 +29,7 @@ export interface Services {
   users: UserStore;
   grants: GrantStore;
   rateLimits: RateLimitPort;
+  parRateLimit: RequestLimitPort;
   remoteJwks: RemoteJwksPort;
   sessions: SessionPort;
   consents: ConsentPort;
@@ -53,6 +55,7 @@ export function getServices(raw: Env): Services {
     users: new D1UserStore(env.DB),
     grants: new GrantStore(env.GRANTS),
     rateLimits: new DurableRateLimits(env.LIMITER, now),
+    parRateLimit: new BindingRequestLimit(raw.PAR_RATE_LIMIT, PAR_RATE_LIMIT_PERIOD),
     remoteJwks: new HttpRemoteJwks(config.clientCacheTtl),
     sessions: new DurableSessionStore(env.SESSIONS, now),
     consents: new D1ConsentStore(env.DB),
