@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { collect, logScanReporter } from './test/audit/log-scan.mjs';
 
 /** Tests run inside workerd against local KV, D1 and Durable Objects (wrangler.toml), with test-only settings. */
 export default defineConfig({
@@ -20,7 +21,8 @@ export default defineConfig({
   test: {
     include: ['test/{unit,storage,flows,security}/**/*.test.ts'],
     setupFiles: ['./test/helpers/setup.ts'],
+    reporters: ['default', logScanReporter],
+    onConsoleLog: collect,
     testTimeout: 20_000,
-    silent: 'passed-only',
   },
 });

@@ -1,3 +1,4 @@
+import { announceSecret } from './secrets';
 import { ADMIN_TOKEN, call, unique } from './worker';
 
 export interface RegisteredClient {
@@ -23,10 +24,13 @@ export async function registerClient(metadata: Record<string, unknown> = {}): Pr
     ...metadata,
   });
   if (res.status !== 201) throw new Error(`client registration failed: ${res.status} ${await res.text()}`);
-  return res.json();
+  const client = await res.json<RegisteredClient>();
+  announceSecret(client.client_secret);
+  return client;
 }
 
 export async function createUser(username = unique('user'), password = 'correct horse battery', claims: Record<string, unknown> = {}) {
+  announceSecret(password);
   const res = await adminRequest('POST', '/users', { username, password, claims });
   if (res.status !== 201) throw new Error(`user creation failed: ${res.status} ${await res.text()}`);
   return { ...((await res.json()) as { sub: string; username: string }), password };

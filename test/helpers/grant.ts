@@ -5,6 +5,7 @@ import { randomToken } from '../../src/crypto/random';
 import { getServices } from '../../src/storage/services';
 import { createUser, registerClient } from './admin';
 import { viaWorker } from './rp';
+import { announceSecret } from './secrets';
 import { testEnv } from './worker';
 
 /** Claims of the test account: one per standard scope (OpenID Connect Core §5.4). */
@@ -75,6 +76,8 @@ export async function issueCode(options: CodeOptions): Promise<IssuedCode> {
     }),
   });
   if (!result.ok) throw new Error(`code issuance failed: ${result.reason}`);
+  announceSecret(result.code);
+  announceSecret(code_verifier);
   return { code: result.code, handle, code_verifier, nonce, sub, data };
 }
 
