@@ -14,6 +14,9 @@ export default defineConfig({
           ADMIN_TOKEN: 'test-admin-token',
           CLIENT_SECRET_KEY: 'test-client-secret-key-0123456789abcdef',
           TEST_SCHEMA_SQL: readFileSync('./schema.sql', 'utf8'),
+          // Property tests: `npm run fuzz` raises the case count and picks a seed (scripts/fuzz.mjs).
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+          FUZZ_SEED: process.env.FUZZ_SEED ?? '',
         },
       },
     }),

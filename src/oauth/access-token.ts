@@ -69,6 +69,7 @@ function keySet(ring: KeyRing): JWTVerifyGetKey {
 export type VerifyAccessTokenResult = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: string };
 
 const REQUIRED = ['iss', 'sub', 'aud', 'client_id', 'jti', 'iat', 'exp'];
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
  * Validates an access token this server issued (RFC 9068 §4): signature by one
@@ -77,7 +78,9 @@ const REQUIRED = ['iss', 'sub', 'aud', 'client_id', 'jti', 'iat', 'exp'];
  */
 export async function verifyAccessToken(token: string, deps: AccessTokenDeps): Promise<VerifyAccessTokenResult> {
   const { config } = deps;
-  if (token.length > 8192 || token.split('.').length !== 3) return { ok: false, reason: 'not a JWT access token' };
+  // Only the canonical form we issue (RFC 7515 §7.1: unpadded base64url): jose's decoder also takes `=` padding
+  // and surrounding whitespace, which would make `<token>==` or `<token> ` a second spelling of one token.
+  if (token.length > 8192 || !COMPACT_JWS.test(token)) return { ok: false, reason: 'not a JWT access token' };
   try {
     const { payload } = await jwtVerify(token, keySet(await deps.keys.ring()), {
       algorithms: config.signingAlgs,

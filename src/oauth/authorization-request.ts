@@ -5,7 +5,8 @@ import { RESPONSE_MODES, isPublicClient, type AuthorizationRequest, type Client,
 const PKCE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const PROMPTS = ['none', 'login', 'consent', 'select_account'];
-const MAX_PARAM = 4096;
+/** Longest accepted parameter value; also bounds what an error redirect may echo (`state`). */
+export const MAX_PARAM = 4096;
 
 function requireRedirectUri(params: Map<string, string>, client: Client, isOidc: boolean): string {
   const given = params.get('redirect_uri');

@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import { randomToken } from '../crypto/random';
 import type { ClientStore, PushedRequestStore } from '../storage/ports';
 import type { RemoteJwksPort } from '../storage/remote-jwks';
-import { validateAuthorizationRequest } from './authorization-request';
+import { MAX_PARAM, validateAuthorizationRequest } from './authorization-request';
 import type { ResponseTarget } from './authorization-response';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import { REQUEST_URI_PREFIX } from './par';
@@ -54,6 +54,9 @@ export function provisionalTarget(params: Map<string, string>, client: StoredCli
   const given = params.get('redirect_uri');
   const redirect_uri = given ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined);
   if (redirect_uri === undefined || !client.redirect_uris.includes(redirect_uri)) return undefined;
+  // A state too long to be valid cannot be echoed back (RFC 6749 §4.1.2.1 requires it verbatim) without
+  // an oversized Location header: such a request gets the error page instead.
+  if ((params.get('state')?.length ?? 0) > MAX_PARAM) return undefined;
   const mode = params.get('response_mode');
   const response_mode = (RESPONSE_MODES as readonly string[]).includes(mode ?? '') ? (mode as ResponseMode) : undefined;
   return { client, redirect_uri, response_mode, state: params.get('state') };

@@ -10,8 +10,8 @@ export type ClientMetadata = Omit<Client, 'client_id' | 'client_id_issued_at'> &
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const ASYMMETRIC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => !a.startsWith('HS'));
-const JWE_ALGS = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
-const JWE_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512'];
+export const JWE_ALGS = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
+export const JWE_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512'];
 
 const fail = (field: string, problem: string) => new InvalidClientMetadata(`${field}: ${problem}`);
 

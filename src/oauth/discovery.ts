@@ -1,4 +1,5 @@
 import { CLIENT_ASSERTION_ALGS, endpoints, type Config } from '../config';
+import { JWE_ALGS, JWE_ENCS } from './client-metadata';
 import { AUTH_METHODS, GRANT_TYPES, RESPONSE_MODES, RESPONSE_TYPES } from './types';
 
 export const SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'];
@@ -13,40 +14,45 @@ export const CLAIMS = [
  * The server's metadata (RFC 8414 §2, OpenID Connect Discovery 1.0 §3,
  * RFC 9126 §5, RFC 9207 §3, JARM §3). Only what is implemented is advertised.
  */
-export function serverMetadata(config: Config, features: { authorize: boolean }): Record<string, unknown> {
+export function serverMetadata(config: Config): Record<string, unknown> {
   const urls = endpoints(config);
   const asymmetric = CLIENT_ASSERTION_ALGS.filter((a) => !a.startsWith('HS'));
+  const authMethods = config.clientSecretKey ? [...AUTH_METHODS] : AUTH_METHODS.filter((m) => m !== 'client_secret_jwt');
+  const confidentialMethods = authMethods.filter((m) => m !== 'none');
+  const authAlgs = config.clientSecretKey ? [...CLIENT_ASSERTION_ALGS] : asymmetric;
   const metadata: Record<string, unknown> = {
     issuer: config.issuer,
+    authorization_endpoint: urls.authorization,
+    token_endpoint: urls.token,
+    userinfo_endpoint: urls.userinfo,
     jwks_uri: urls.jwks,
+    revocation_endpoint: urls.revocation,
+    introspection_endpoint: urls.introspection,
     scopes_supported: SCOPES,
     claims_supported: CLAIMS,
-    token_endpoint_auth_methods_supported: config.clientSecretKey ? [...AUTH_METHODS] : AUTH_METHODS.filter((m) => m !== 'client_secret_jwt'),
-    token_endpoint_auth_signing_alg_values_supported: config.clientSecretKey ? [...CLIENT_ASSERTION_ALGS] : asymmetric,
+    response_types_supported: [...RESPONSE_TYPES],
+    response_modes_supported: [...RESPONSE_MODES],
+    grant_types_supported: [...GRANT_TYPES],
+    subject_types_supported: ['public'],
+    token_endpoint_auth_methods_supported: authMethods,
+    token_endpoint_auth_signing_alg_values_supported: authAlgs,
+    revocation_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_signing_alg_values_supported: authAlgs,
+    introspection_endpoint_auth_methods_supported: confidentialMethods,
+    introspection_endpoint_auth_signing_alg_values_supported: authAlgs,
+    id_token_signing_alg_values_supported: config.signingAlgs,
+    authorization_signing_alg_values_supported: config.signingAlgs,
+    authorization_encryption_alg_values_supported: JWE_ALGS,
+    authorization_encryption_enc_values_supported: JWE_ENCS,
     request_parameter_supported: true,
     request_uri_parameter_supported: false,
     request_object_signing_alg_values_supported: asymmetric,
     require_pushed_authorization_requests: config.requirePar,
-    response_types_supported: [...RESPONSE_TYPES],
-    grant_types_supported: [...GRANT_TYPES],
     code_challenge_methods_supported: config.allowPkcePlain ? ['S256', 'plain'] : ['S256'],
-    subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: config.signingAlgs,
     claims_parameter_supported: true,
+    authorization_response_iss_parameter_supported: true,
+    prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
   };
   if (config.parEnabled) metadata.pushed_authorization_request_endpoint = urls.par;
-  if (features.authorize) {
-    Object.assign(metadata, {
-      authorization_endpoint: urls.authorization,
-      token_endpoint: urls.token,
-      userinfo_endpoint: urls.userinfo,
-      revocation_endpoint: urls.revocation,
-      introspection_endpoint: urls.introspection,
-      response_modes_supported: [...RESPONSE_MODES],
-      authorization_response_iss_parameter_supported: true,
-      authorization_signing_alg_values_supported: config.signingAlgs,
-      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
-    });
-  }
   return metadata;
 }

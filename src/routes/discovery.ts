@@ -1,14 +1,33 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
+import type { Config } from '../config';
 import { serverMetadata } from '../oauth/discovery';
+import type { KeyRing } from '../storage/ports';
 
 /** OpenID Connect Discovery 1.0 §4 and RFC 8414 §3, plus the JWK Set (RFC 7517 §5). */
 export const discoveryRoutes = new Hono<AppEnv>();
 
+/** Both documents change only with the config or the key ring, so each is serialized once per object. */
+const metadataJson = new WeakMap<Config, string>();
+const jwksJson = new WeakMap<KeyRing, string>();
+
+function serializedOnce<K extends object>(cache: WeakMap<K, string>, key: K, build: () => unknown): string {
+  let json = cache.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(build());
+    cache.set(key, json);
+  }
+  return json;
+}
+
 function metadata(c: Context<AppEnv>) {
-  c.header('Cache-Control', 'public, max-age=300');
-  c.header('Access-Control-Allow-Origin', '*');
-  return c.json(serverMetadata(c.get('services').config, { authorize: true }));
+  const config = c.get('services').config;
+  const json = serializedOnce(metadataJson, config, () => serverMetadata(config));
+  return c.body(json, 200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'public, max-age=300',
+    'Access-Control-Allow-Origin': '*',
+  });
 }
 
 discoveryRoutes.get('/.well-known/openid-configuration', metadata);
@@ -16,7 +35,9 @@ discoveryRoutes.get('/.well-known/oauth-authorization-server', metadata);
 
 discoveryRoutes.get('/jwks', async (c) => {
   const ring = await c.get('services').keys.ring();
-  c.header('Cache-Control', 'public, max-age=300, stale-while-revalidate=60');
-  c.header('Access-Control-Allow-Origin', '*');
-  return c.json({ keys: ring.publicKeys }, 200, { 'Content-Type': 'application/jwk-set+json' });
+  return c.body(serializedOnce(jwksJson, ring, () => ({ keys: ring.publicKeys })), 200, {
+    'Content-Type': 'application/jwk-set+json',
+    'Cache-Control': 'public, max-age=300, stale-while-revalidate=60',
+    'Access-Control-Allow-Origin': '*',
+  });
 });

@@ -25,18 +25,28 @@ function par(client_id: string, secret: string, params: Record<string, string>):
 }
 
 describe('rate limits answer 429 with Retry-After, per subject', () => {
-  it('failed client authentications: beyond CLIENT_AUTH_FAILURES the client gets 429, even with the right secret (RFC 9700 §4.5)', async () => {
+  it('failed client authentications: beyond CLIENT_AUTH_FAILURES that address gets 429, even with the right secret (RFC 9700 §4.5)', async () => {
     const victim = await registerClient();
     const bystander = await registerClient();
     const fetch = callWith({ CLIENT_AUTH_FAILURES: '3', CLIENT_AUTH_FAILURE_WINDOW: '300' });
+    const from = (ip: string, init: RequestInit) => ({ ...init, headers: { ...(init.headers as Record<string, string>), 'cf-connecting-ip': ip } });
+    const attacker = '203.0.113.7';
     const params = await parParams();
-    for (let i = 0; i < 3; i++) expect((await fetch('/par', par(victim.client_id, 'wrong', params))).status).toBe(401);
-    const over = await fetch('/par', par(victim.client_id, 'wrong', params));
+    for (let i = 0; i < 3; i++) expect((await fetch('/par', from(attacker, par(victim.client_id, 'wrong', params)))).status).toBe(401);
+    const over = await fetch('/par', from(attacker, par(victim.client_id, 'wrong', params)));
     expect(over.status).toBe(429);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await over.json()).toMatchObject({ error: 'temporarily_unavailable' });
-    expect((await fetch('/par', par(victim.client_id, victim.client_secret!, params))).status).toBe(429);
-    expect((await fetch('/par', par(bystander.client_id, bystander.client_secret!, params))).status).toBe(201);
+    expect((await fetch('/par', from(attacker, par(victim.client_id, victim.client_secret!, params)))).status).toBe(429);
+    expect((await fetch('/par', from(attacker, par(bystander.client_id, bystander.client_secret!, params)))).status).toBe(201);
+  });
+
+  it('an attacker failing under a client_id cannot lock the real client out from its own address (availability)', async () => {
+    const victim = await registerClient();
+    const fetch = callWith({ CLIENT_AUTH_FAILURES: '2' });
+    const from = (ip: string, init: RequestInit) => ({ ...init, headers: { ...(init.headers as Record<string, string>), 'cf-connecting-ip': ip } });
+    for (let i = 0; i < 4; i++) await fetch('/par', from('203.0.113.8', par(victim.client_id, 'wrong', await parParams())));
+    expect((await fetch('/par', from('198.51.100.20', par(victim.client_id, victim.client_secret!, await parParams())))).status).toBe(201);
   });
 
   it('successful client authentications are never counted', async () => {
