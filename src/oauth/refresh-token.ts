@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import type { GrantObject } from '../storage/do-grants';
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
@@ -35,6 +36,13 @@ export function refreshGraceFor(client: Client, config: Config): number {
   return isPublicClient(client) ? 0 : config.refreshGrace;
 }
 
+/** A refresh token presented by a client it was not issued to is stolen: revoke its grant (RFC 9700 §4.14.2) and refuse. */
+async function revokeStolen(grant: GrantObject, client: StoredClient, owner: string, deps: TokenDeps): Promise<never> {
+  await grant.revoke();
+  logEvent('refresh_client_mismatch', { request_id: deps.requestId, client_id: client.client_id, owner, action: 'grant_revoked' });
+  throw new InvalidGrant(INVALID_REFRESH);
+}
+
 /**
  * The refresh token grant (RFC 6749 §6) with rotation: the presented token is
  * exchanged in one atomic step of its grant object for a new one. `scope` may
@@ -55,7 +63,9 @@ export async function refreshTokens(client: StoredClient, form: Map<string, stri
   if (requested !== undefined) {
     // Check the scope before rotating: a refused request must not cost the client its token.
     const check = await grant.checkRefresh({ presented_hash, now });
-    if (!check.ok || (check.data as unknown as GrantData).client_id !== client.client_id) throw new InvalidGrant(INVALID_REFRESH);
+    if (!check.ok) throw new InvalidGrant(INVALID_REFRESH);
+    const owner = (check.data as unknown as GrantData).client_id;
+    if (owner !== client.client_id) await revokeStolen(grant, client, owner, deps);
     narrowScope((check.data as unknown as GrantData).scope, requested);
   }
 
@@ -69,11 +79,7 @@ export async function refreshTokens(client: StoredClient, form: Map<string, stri
     throw new InvalidGrant(INVALID_REFRESH);
   }
   const data = result.data as unknown as GrantData;
-  if (data.client_id !== client.client_id) {
-    await grant.revoke();
-    logEvent('refresh_client_mismatch', { request_id: deps.requestId, client_id: client.client_id, owner: data.client_id, action: 'grant_revoked' });
-    throw new InvalidGrant(INVALID_REFRESH);
-  }
+  if (data.client_id !== client.client_id) await revokeStolen(grant, client, data.client_id, deps);
   return mintGrantTokens({
     client,
     handle: parts.handle,
