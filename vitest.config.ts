@@ -13,6 +13,7 @@ export default defineConfig({
           ISSUER: 'https://op.example',
           ADMIN_TOKEN: 'test-admin-token',
           CLIENT_SECRET_KEY: 'test-client-secret-key-0123456789abcdef',
+          DEMO_CLIENT_SECRET: 'test-demo-secret',
           TEST_SCHEMA_SQL: readFileSync('./schema.sql', 'utf8'),
           // Property tests: `npm run fuzz` raises the case count and picks a seed (scripts/fuzz.mjs).
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',

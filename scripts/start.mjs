@@ -6,7 +6,7 @@
 // 4. starts `wrangler dev` with every flag passed through unchanged.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -24,6 +24,8 @@ if (!issuerVar && port !== 8787) devArgs.push('--var', `ISSUER:${issuer}`);
 
 const b64url = (buf) => buf.toString('base64url');
 
+// The demo client's secret; DEMO_CLIENT_SECRET also turns on the demo relying party at /demo.
+const demoSecret = 'demo-secret';
 if (!existsSync('.dev.vars')) {
   writeFileSync('.dev.vars', [
     '# Local-only secrets written by `npm start`. Never used in a deployment (set secrets with `wrangler secret put`).',
@@ -33,6 +35,7 @@ if (!existsSync('.dev.vars')) {
   ].join('\n'));
   console.log('wrote .dev.vars (ADMIN_TOKEN=dev-admin-token)');
 }
+if (!readFileSync('.dev.vars', 'utf8').includes('DEMO_CLIENT_SECRET=')) appendFileSync('.dev.vars', `DEMO_CLIENT_SECRET=${demoSecret}\n`);
 
 function d1(sqlArgs) {
   const result = spawnSync('npx', ['wrangler', 'd1', 'execute', 'portcullis', '--local', ...(persist ? ['--persist-to', persist] : []), ...sqlArgs], {
@@ -48,7 +51,6 @@ function d1(sqlArgs) {
 d1(['--file', 'schema.sql']);
 
 // The demo relying party: a confidential client with a fixed, local-only secret.
-const demoSecret = 'demo-secret';
 const redirects = [`http://localhost:${port}/demo/callback`, `http://127.0.0.1:${port}/demo/callback`, `${issuer}/demo/callback`, 'http://localhost:3000/callback'];
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
 const salt = randomBytes(16);
@@ -67,6 +69,7 @@ d1(['--command', [
 
 console.log(`
 Portcullis (local) at ${issuer}
+  demo app:     ${issuer}/demo  (signs in with the demo client and shows the tokens)
   demo client:  client_id=demo-client  client_secret=${demoSecret}
   demo user:    username=demo          password=demo-password
   admin API:    Authorization: Bearer dev-admin-token (see .dev.vars)

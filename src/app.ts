@@ -6,6 +6,7 @@ import { NotFound } from './oauth/errors';
 import type { Hooks } from './oauth/hooks';
 import { adminRoutes } from './routes/admin';
 import { authorizeRoutes } from './routes/authorize';
+import { demoRoutes } from './routes/demo';
 import { discoveryRoutes } from './routes/discovery';
 import { interactionRoutes } from './routes/interaction';
 import { introspectRoutes } from './routes/introspect';
@@ -31,6 +32,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/revoke', revokeRoutes);
   app.route('/introspect', introspectRoutes);
   app.route('/admin', adminRoutes);
+  app.route('/demo', demoRoutes(() => app));
   app.notFound(() => {
     throw new NotFound('not found');
   });

@@ -48,6 +48,8 @@ export interface Config {
   adminToken: string | undefined;
   clientSecretKey: string | undefined;
   signingKeys: string | undefined;
+  /** Turns on the local demo relying party at /demo (set by `npm start` only). */
+  demoClientSecret: string | undefined;
 }
 
 export interface Limit {
@@ -152,6 +154,7 @@ export function parseConfig(env: Raw): Config {
     adminToken: str(env, 'ADMIN_TOKEN'),
     clientSecretKey: str(env, 'CLIENT_SECRET_KEY'),
     signingKeys: str(env, 'SIGNING_KEYS'),
+    demoClientSecret: str(env, 'DEMO_CLIENT_SECRET'),
   };
 }
 

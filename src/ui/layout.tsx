@@ -11,7 +11,7 @@ function Mark() {
 }
 
 /** The document shell of every page: language, viewport, the nonce'd stylesheet and a single `main` landmark. */
-export function Layout(props: { title: string; nonce: string; children?: Child }) {
+export function Layout(props: { title: string; nonce: string; extraCss?: string; children?: Child }) {
   return (
     <html lang="en">
       <head>
@@ -20,7 +20,7 @@ export function Layout(props: { title: string; nonce: string; children?: Child }
         <meta name="referrer" content="no-referrer" />
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${props.title} · Portcullis`}</title>
-        <style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: CSS }} />
+        <style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: CSS + (props.extraCss ?? '') }} />
       </head>
       <body>
         <main>
