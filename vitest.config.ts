@@ -18,6 +18,8 @@ export default defineConfig({
           // Property tests: `npm run fuzz` raises the case count and picks a seed (scripts/fuzz.mjs).
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
           FUZZ_SEED: process.env.FUZZ_SEED ?? '',
+          // PERF_FULL=true runs the full micro-benchmark loops of test/unit/perf-hotpaths.test.ts.
+          PERF_FULL: process.env.PERF_FULL ?? 'false',
         },
       },
     }),

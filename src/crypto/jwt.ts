@@ -9,6 +9,6 @@ import { importPrivateKey } from './keys';
 export async function signJwt(payload: JWTPayload, alg: string, keys: KeyStorePort, typ = 'JWT'): Promise<string> {
   const key = (await keys.ring()).active[alg];
   if (!key) throw new Error(`no active signing key for ${alg}`);
-  const privateKey = await importPrivateKey({ ...key.privateJwk, kid: key.kid, alg: key.alg });
+  const privateKey = await importPrivateKey(key);
   return new SignJWT(payload).setProtectedHeader({ alg, kid: key.kid, typ }).sign(privateKey);
 }

@@ -37,13 +37,13 @@ export function toPublicJwk(jwk: JWK): JWK {
 
 const imported = new Map<string, Promise<CryptoKey>>();
 
-/** The CryptoKey for a private JWK, imported once per isolate. */
-export function importPrivateKey(jwk: JWK & { kid: string; alg: string }): Promise<CryptoKey> {
-  let key = imported.get(jwk.kid);
-  if (!key) {
-    key = importJWK(jwk, jwk.alg) as Promise<CryptoKey>;
-    imported.set(jwk.kid, key);
-    key.catch(() => imported.delete(jwk.kid));
+/** The CryptoKey of a signing key, imported once per isolate by `kid` (the JWK is copied only on that first import). */
+export function importPrivateKey(key: { kid: string; alg: string; privateJwk: JWK }): Promise<CryptoKey> {
+  let pending = imported.get(key.kid);
+  if (!pending) {
+    pending = importJWK({ ...key.privateJwk, kid: key.kid, alg: key.alg }, key.alg) as Promise<CryptoKey>;
+    imported.set(key.kid, pending);
+    pending.catch(() => imported.delete(key.kid));
   }
-  return key;
+  return pending;
 }

@@ -6,6 +6,13 @@ export async function readBody(request: Request, maxBytes: number): Promise<stri
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw new PayloadTooLarge(`request body exceeds ${maxBytes} bytes`);
   if (!request.body) return '';
+  // A declared length within the limit is read in one call (cheaper than the loop); the runtime holds
+  // the body to its Content-Length. Chunked bodies are read incrementally and cut off at the limit.
+  if (declared !== null && /^\d+$/.test(declared)) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > maxBytes) throw new PayloadTooLarge(`request body exceeds ${maxBytes} bytes`);
+    return decodeUtf8(bytes);
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -25,6 +32,10 @@ export async function readBody(request: Request, maxBytes: number): Promise<stri
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return decodeUtf8(bytes);
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { CLIENT_ASSERTION_ALGS, type Config } from '../config';
-import { timingSafeEqualStrings, sha256b64 } from '../crypto/hash';
+import { matchesSha256 } from '../crypto/hash';
 import { randomId } from '../crypto/random';
 import { open } from '../crypto/secret-box';
 import { logEvent } from '../log';
@@ -8,6 +8,7 @@ import type { ClientStore, ReplayStore } from '../storage/ports';
 import type { RemoteJwksPort } from '../storage/remote-jwks';
 import { describe, verifyWithClientKeys } from './client-keys';
 import { InvalidClient, InvalidRequest } from './errors';
+import { CLIENT_ASSERTION_TYPS, hasAcceptedTyp } from './jwt-typ';
 import type { AuthMethod, StoredClient } from './types';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -115,6 +116,7 @@ async function verifyAssertion(creds: PresentedCredentials, client: StoredClient
   const family = creds.method === 'client_secret_jwt' ? HMAC_ALGS : ASYMMETRIC_ALGS;
   const algorithms = registeredAlg ? [registeredAlg] : [...family];
   const options = { algorithms, issuer: client.client_id, subject: client.client_id, clockTolerance: config.clockSkew, requiredClaims: ['exp', 'jti'], currentDate: new Date(deps.now() * 1000) };
+  if (!hasAcceptedTyp(creds.assertion!, CLIENT_ASSERTION_TYPS)) return 'typ of another kind of JWT (RFC 8725 section 3.11)';
   let payload: JWTPayload;
   if (creds.method === 'client_secret_jwt') {
     if (!client.client_secret_sealed || !config.clientSecretKey) return 'no recoverable secret for client_secret_jwt';
@@ -160,8 +162,8 @@ export async function authenticateClient(creds: PresentedCredentials, deps: Clie
   else if (client.token_endpoint_auth_method !== creds.method) reason = `method ${creds.method} used, ${client.token_endpoint_auth_method} registered`;
   else if (creds.method === 'none') reason = null;
   else if (creds.method === 'client_secret_basic' || creds.method === 'client_secret_post') {
-    const presented = await sha256b64(creds.secret ?? '');
-    reason = client.client_secret_hash && (await timingSafeEqualStrings(presented, client.client_secret_hash)) ? null : 'wrong client secret';
+    // One SHA-256 of the presented secret, compared in constant time with the stored digest.
+    reason = client.client_secret_hash && (await matchesSha256(creds.secret ?? '', client.client_secret_hash)) ? null : 'wrong client secret';
   } else reason = await verifyAssertion(creds, client, deps, endpointUrls);
 
   if (reason === null && client) return client;

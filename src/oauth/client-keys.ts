@@ -1,4 +1,5 @@
-import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { keySetOf } from '../crypto/key-sets';
 import type { RemoteJwksPort } from '../storage/remote-jwks';
 import type { Client } from './types';
 
@@ -27,7 +28,8 @@ export async function verifyWithClientKeys(
   const attempt = async (refresh: boolean): Promise<JwtCheck> => {
     const keys = client.jwks?.keys ?? (client.jwks_uri ? await remote.fetch(client.jwks_uri, refresh) : []);
     if (keys.length === 0) return { ok: false, reason: 'client has no registered keys' };
-    const { payload } = await jwtVerify(jwt, createLocalJWKSet({ keys }), options);
+    // Cached per key-set object: the keys are imported once per registration (or document), not per request.
+    const { payload } = await jwtVerify(jwt, keySetOf(keys), options);
     return { ok: true, payload, alg: header.alg! };
   };
   try {

@@ -6,12 +6,19 @@ import { validateAuthorizationRequest } from './authorization-request';
 import { InvalidRequest, InvalidRequestObject } from './errors';
 import type { ParHookContext, ParHooks } from './hooks';
 import { verifyRequestObject } from './request-object';
-import type { StoredClient } from './types';
+import type { AuthorizationRequest, StoredClient } from './types';
 
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
 
 /** Parameters that authenticate the client and are never part of the authorization request. */
 const AUTH_PARAMS = ['client_assertion', 'client_assertion_type', 'client_secret'];
+
+/** An authorization request as parameters again (numbers as strings, absent members left out). */
+function asParams(request: AuthorizationRequest): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const [name, value] of Object.entries(request)) if (value !== undefined) params.set(name, String(value));
+  return params;
+}
 
 export interface ParDeps {
   config: Config;
@@ -24,6 +31,12 @@ export interface ParDeps {
 export interface ParResult {
   body: Record<string, unknown>;
   handle: string;
+}
+
+/** What the deployer's PAR hooks see: the request context and the client without its secrets. */
+function parHookContext(client: StoredClient, context: Omit<ParHookContext, 'client' | 'now'>, now: number): ParHookContext {
+  const { client_secret_hash: _h, client_secret_sealed: _s, ...publicClient } = client;
+  return { ...context, client: publicClient, now };
 }
 
 /**
@@ -51,18 +64,20 @@ export async function pushAuthorizationRequest(client: StoredClient, form: Map<s
   }
 
   let request = validateAuthorizationRequest(params, client, config);
-  const { client_secret_hash: _h, client_secret_sealed: _s, ...publicClient } = client;
-  const hookContext: ParHookContext = { ...context, client: publicClient, now };
+  // Built only when a deployer hook is installed: the common path copies no client record.
+  let hookContext: ParHookContext | undefined;
+  const hookContextOf = () => (hookContext ??= parHookContext(client, context, now));
   if (deps.hooks.createPar) {
-    const changed = await deps.hooks.createPar(request, hookContext);
-    if (changed) request = { ...changed, client_id: client.client_id };
+    const changed = await deps.hooks.createPar(request, hookContextOf());
+    // What a hook returns is validated again like the pushed request: a hook cannot store an unregistered redirect_uri.
+    if (changed) request = validateAuthorizationRequest(asParams({ ...changed, client_id: client.client_id }), client, config);
   }
 
   const handle = randomToken(32);
   await deps.pushedRequests.put(handle, { client_id: client.client_id, request, expires_at: now + lifetime }, lifetime);
   let body: Record<string, unknown> = { request_uri: REQUEST_URI_PREFIX + handle, expires_in: lifetime };
   if (deps.hooks.modifyParResponse) {
-    const extra = await deps.hooks.modifyParResponse({ ...body }, hookContext);
+    const extra = await deps.hooks.modifyParResponse({ ...body }, hookContextOf());
     if (extra) body = { ...extra, request_uri: body.request_uri, expires_in: body.expires_in };
   }
   return { body, handle };

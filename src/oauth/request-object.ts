@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { RemoteJwksPort } from '../storage/remote-jwks';
 import { verifyWithClientKeys } from './client-keys';
 import { InvalidRequestObject } from './errors';
+import { hasAcceptedTyp, REQUEST_OBJECT_TYPS } from './jwt-typ';
 import type { Client } from './types';
 
 /** Request objects may live up to an hour (FAPI 2.0 §5.3.2.1 bounds exp - nbf at 60 min). */
@@ -26,6 +27,7 @@ function toParam(name: string, value: unknown): string {
  */
 export async function verifyRequestObject(jwt: string, client: Client, config: Config, now: number, remote: RemoteJwksPort): Promise<VerifiedRequestObject> {
   const algorithms = client.request_object_signing_alg ? [client.request_object_signing_alg] : ASYMMETRIC;
+  if (!hasAcceptedTyp(jwt, REQUEST_OBJECT_TYPS)) throw new InvalidRequestObject('request object typ names another kind of JWT (RFC 8725 section 3.11, RFC 9101 section 10.8)');
   const result = await verifyWithClientKeys(jwt, client, {
     algorithms,
     issuer: client.client_id,

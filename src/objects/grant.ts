@@ -63,9 +63,15 @@ export class Grant extends DurableObject<unknown> {
     return this.ctx.storage.kv.get<GrantRecord>(KEY);
   }
 
-  private async save(record: GrantRecord): Promise<void> {
+  /**
+   * Writes the record (synchronously). The expiry alarm is set only with the
+   * first write: `expires_at` only ever grows, and `alarm()` moves itself to
+   * the current `expires_at` when it fires early, so a redemption or rotation
+   * costs no alarm write on the token path.
+   */
+  private async save(record: GrantRecord, previous?: GrantRecord): Promise<void> {
     this.ctx.storage.kv.put(KEY, record);
-    await this.ctx.storage.setAlarm(record.expires_at * 1000);
+    if (previous === undefined) await this.ctx.storage.setAlarm(record.expires_at * 1000);
   }
 
   /** Records the issued code. Succeeds once per grant: this is where a request_uri is consumed (DESIGN.md). */
@@ -88,7 +94,7 @@ export class Grant extends DurableObject<unknown> {
     if (!record || !sameSecret(record.code_hash, input.code_hash)) return { ok: false, reason: 'unknown' };
     if (record.status === 'revoked') return { ok: false, reason: 'revoked' };
     if (record.status === 'active') {
-      await this.save({ ...record, status: 'revoked' });
+      await this.save({ ...record, status: 'revoked' }, record);
       return { ok: false, reason: 'replayed' };
     }
     if (record.code_expires_at <= input.now) return { ok: false, reason: 'expired' };
@@ -96,7 +102,7 @@ export class Grant extends DurableObject<unknown> {
       if (!sameSecret(expected, input.presented[field] ?? '')) return { ok: false, reason: 'mismatch', field };
     }
     const refresh = input.refresh_hash ? { current: input.refresh_hash, expires_at: input.refresh_expires_at! } : undefined;
-    await this.save({ ...record, status: 'active', refresh, expires_at: Math.max(record.expires_at, input.expires_at) });
+    await this.save({ ...record, status: 'active', refresh, expires_at: Math.max(record.expires_at, input.expires_at) }, record);
     return { ok: true, data: record.data };
   }
 
@@ -116,12 +122,12 @@ export class Grant extends DurableObject<unknown> {
     if (refresh.expires_at <= input.now) return { ok: false, reason: 'expired' };
     // Inside the window means strictly less than grace_seconds old, so a grace of 0 never accepts the previous token.
     if (isPrevious && input.now - (refresh.rotated_at ?? 0) >= input.grace_seconds) {
-      await this.save({ ...record, status: 'revoked' });
+      await this.save({ ...record, status: 'revoked' }, record);
       return { ok: false, reason: 'reused' };
     }
     const previous = isCurrent ? refresh.current : refresh.previous;
     const rotated_at = isCurrent ? input.now : refresh.rotated_at;
-    await this.save({ ...record, refresh: { ...refresh, current: input.next_hash, previous, rotated_at } });
+    await this.save({ ...record, refresh: { ...refresh, current: input.next_hash, previous, rotated_at } }, record);
     return { ok: true, data: record.data, refresh_expires_at: refresh.expires_at };
   }
 
@@ -153,7 +159,7 @@ export class Grant extends DurableObject<unknown> {
   async revoke(): Promise<{ revoked: boolean; data?: Record<string, unknown> }> {
     const record = this.load();
     if (!record) return { revoked: false };
-    if (record.status !== 'revoked') await this.save({ ...record, status: 'revoked' });
+    if (record.status !== 'revoked') await this.save({ ...record, status: 'revoked' }, record);
     return { revoked: true, data: record.data };
   }
 
@@ -161,7 +167,7 @@ export class Grant extends DurableObject<unknown> {
   async revokeAccessToken(input: { jti: string }): Promise<void> {
     const record = this.load();
     if (!record || record.revoked_jtis.includes(input.jti)) return;
-    await this.save({ ...record, revoked_jtis: [...record.revoked_jtis.slice(-99), input.jti] });
+    await this.save({ ...record, revoked_jtis: [...record.revoked_jtis.slice(-99), input.jti] }, record);
   }
 
   override async alarm(): Promise<void> {

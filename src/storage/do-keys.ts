@@ -8,6 +8,7 @@ import type { KeyRing, KeyStorePort, SigningKey } from './ports';
 export const KEY_CACHE_MS = 5 * 60 * 1000;
 
 let cached: { ring: KeyRing; until: number; source: string } | undefined;
+let loading: Promise<KeyRing> | undefined;
 
 function ringFrom(keys: Array<{ alg: string; kid: string; privateJwk: JWK; publicJwk: JWK; retired: boolean }>): KeyRing {
   const active: Record<string, SigningKey> = {};
@@ -38,8 +39,16 @@ export class DurableKeyStore implements KeyStorePort {
     return this.ns.get(this.ns.idFromName('primary'));
   }
 
-  async ring(): Promise<KeyRing> {
-    if (cached && cached.source === 'do' && cached.until > Date.now()) return cached.ring;
+  ring(): Promise<KeyRing> {
+    if (cached && cached.source === 'do' && cached.until > Date.now()) return Promise.resolve(cached.ring);
+    // Single flight: concurrent requests on a cold isolate share one load (and one key generation).
+    loading ??= this.load().finally(() => {
+      loading = undefined;
+    });
+    return loading;
+  }
+
+  private async load(): Promise<KeyRing> {
     let stored = await this.stub.list();
     const missing = this.config.signingAlgs.filter((alg) => !stored.some((k) => k.alg === alg && k.retired_at === null));
     if (missing.length) stored = await this.stub.initialize(await generateSet(missing, this.now()));

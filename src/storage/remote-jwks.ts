@@ -8,6 +8,8 @@ export interface RemoteJwksPort {
 const MAX_BYTES = 64 * 1024;
 const TIMEOUT_MS = 5000;
 const REFRESH_COOLDOWN_MS = 60_000;
+/** Documents kept per isolate; the oldest fetched is dropped first (bounds memory, and the key sets built on them). */
+const MAX_DOCUMENTS = 500;
 const cache = new Map<string, { keys: JWK[]; fetchedAt: number }>();
 
 /** A client's `jwks_uri`, fetched with a timeout and size limit and cached in the isolate for CLIENT_CACHE_TTL. */
@@ -24,6 +26,8 @@ export class HttpRemoteJwks implements RemoteJwksPort {
     if (text.length > MAX_BYTES) throw new Error('jwks_uri document too large');
     const keys = (JSON.parse(text) as { keys?: JWK[] }).keys;
     if (!Array.isArray(keys)) throw new Error('jwks_uri document has no keys');
+    cache.delete(uri);
+    if (cache.size >= MAX_DOCUMENTS) cache.delete(cache.keys().next().value!);
     cache.set(uri, { keys, fetchedAt: Date.now() });
     return keys;
   }

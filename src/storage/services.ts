@@ -52,7 +52,7 @@ export function getServices(raw: Env): Services {
     pushedRequests: new KvPushedRequestStore(env.PAR_KV, now),
     replay: new DurableReplayStore(env.REPLAY, now),
     keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, config, now),
-    users: new D1UserStore(env.DB),
+    users: new D1UserStore(env.DB, config.clientCacheTtl),
     grants: new GrantStore(env.GRANTS),
     rateLimits: new DurableRateLimits(env.LIMITER, now),
     parRateLimit: new BindingRequestLimit(raw.PAR_RATE_LIMIT, PAR_RATE_LIMIT_PERIOD),

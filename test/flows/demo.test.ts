@@ -31,7 +31,7 @@ describe('demo relying party at /demo', () => {
       }
       const html = await res.text();
       const form = parseForm(html);
-      const answer = html.includes('name="password"') ? { username: user.username, password: user.password } : { decision: 'allow' };
+      const answer: Record<string, string> = html.includes('name="password"') ? { username: user.username, password: user.password } : { decision: 'allow' };
       res = await postForm(browser, form.action, { ...form.fields, ...answer });
     }
     expect(location.searchParams.get('iss')).toBe(ISSUER);

@@ -48,6 +48,15 @@ describe('PAR hooks', () => {
     expect(seen.context?.requestId).toBeTypeOf('string');
   });
 
+  it('what createPar returns is validated again: an unregistered redirect_uri is refused and nothing stored (RFC 9126 §2.1)', async () => {
+    const reg = await registerClient();
+    const fetch = appWith({}, { hooks: { par: { createPar: (request) => ({ ...request, redirect_uri: 'https://attacker.example/cb' }) } } });
+    const before = await parKeys();
+    const res = await fetch('/par', post(reg.client_id, reg.client_secret!, authzParams()));
+    expect((await errorOf(res)).error).toBe('invalid_request');
+    expect(await storedSince(before, ids)).toEqual([]);
+  });
+
   it('createPar returning nothing keeps the request as validated', async () => {
     const reg = await registerClient();
     const fetch = appWith({}, { hooks: { par: { createPar() { /* inspect only */ } } } });

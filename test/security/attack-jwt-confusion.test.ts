@@ -125,12 +125,7 @@ describe('cross-JWT confusion (RFC 8725 §2.8, §3.11)', () => {
     expect(await expectJsonError(res, 400)).toBe('invalid_request_object');
   });
 
-  // FAILS TODAY (skipped until fixed): the assertion verifier ignores the JWT `typ`, so a request object that carries
-  // sub = client_id and a jti (both legal in a request object, and visible in the front channel when sent to
-  // /authorize as `request`) authenticates its client at /token. Fix (src/oauth/client-auth.ts verifyAssertion, or
-  // src/oauth/client-keys.ts, owned by others): refuse a client assertion whose `typ` header is present and is not
-  // "JWT" or "client-authentication+jwt" (RFC 8725 §3.11, draft-ietf-oauth-rfc7523bis §4); then remove `.skip`.
-  it.skip('RFC 8725 §3.11 — a request object (typ oauth-authz-req+jwt) replayed as a client assertion is refused (invalid_client)', async () => {
+  it('RFC 8725 §3.11 — a request object (typ oauth-authz-req+jwt) replayed as a client assertion is refused (invalid_client)', async () => {
     const { reg, key } = await keyedClient();
     // A request object that happens to carry every claim a client assertion needs (sub, jti), as seen in a front-channel URL.
     const request = await requestObject(reg.client_id, key, { ...codeRequest((await pkce()).code_challenge), sub: reg.client_id, jti: crypto.randomUUID() });

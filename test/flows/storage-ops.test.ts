@@ -1,0 +1,145 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app';
+import type { Env } from '../../src/env';
+import { registerClient } from '../helpers/admin';
+import { issueCode } from '../helpers/grant';
+import { clientAssertion, clientKey } from '../helpers/jwt';
+import { authzParams } from '../helpers/par';
+import { basic, form, ISSUER, testEnv } from '../helpers/worker';
+
+/**
+ * Storage operations per request, held as facts (issue 5: "PAR path exactly
+ * one KV write, no Durable Object call and no D1 query when the client
+ * registration is cached; token path one Durable Object round trip").
+ * The app runs on the real local bindings; the proxies below only count.
+ */
+type Counts = Record<string, number>;
+let counts: Counts = {};
+const bump = (key: string) => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+/** Counts calls of `methods` (all methods when omitted) under `prefix.method`, then forwards to the real object. */
+function counting<T extends object>(target: T, prefix: string, methods?: string[], wrapResult?: (method: string, result: unknown) => unknown): T {
+  return new Proxy(target, {
+    get(obj, prop) {
+      const value = Reflect.get(obj, prop, obj) as unknown;
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      return (...args: unknown[]) => {
+        if (!methods || methods.includes(prop)) bump(`${prefix}.${prop}`);
+        const result = Reflect.apply(value as (...a: unknown[]) => unknown, obj, args);
+        return wrapResult ? wrapResult(prop, result) : result;
+      };
+    },
+  });
+}
+
+/** D1: `prepare`, `batch`, `exec` on the database, and `first`/`all`/`run`/`raw` on its statements (through `bind`). */
+function countingStatement(statement: D1PreparedStatement): D1PreparedStatement {
+  return counting(statement, 'D1', ['first', 'all', 'run', 'raw'], (method, result) =>
+    method === 'bind' ? countingStatement(result as D1PreparedStatement) : result);
+}
+
+function countingEnv(): Env {
+  const env = { ...testEnv } as Env;
+  env.PAR_KV = counting(testEnv.PAR_KV, 'KV', ['get', 'getWithMetadata', 'put', 'list', 'delete']);
+  env.DB = counting(testEnv.DB, 'D1', ['prepare', 'batch', 'exec'], (method, result) =>
+    method === 'prepare' ? countingStatement(result as D1PreparedStatement) : result);
+  for (const name of ['GRANTS', 'SESSIONS', 'KEYS', 'REPLAY', 'LIMITER'] as const) {
+    const ns = testEnv[name] as unknown as DurableObjectNamespace;
+    // Getting a stub is free; every method called on it is one round trip to the object.
+    (env as unknown as Record<string, unknown>)[name] = counting(ns, `DO.${name}`, [], (method, result) =>
+      method === 'get' || method === 'getByName' ? counting(result as object, `DO.${name}`) : result);
+  }
+  return env;
+}
+
+const env = countingEnv();
+const app = createApp();
+const send = (path: string, init: RequestInit = {}) => app.fetch(new Request(new URL(path, ISSUER), init), env);
+const post = (path: string, params: Record<string, string>, headers: Record<string, string> = {}) => {
+  const init = form(params);
+  return send(path, { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } });
+};
+
+/** The storage operations `run` caused, with its response status. */
+async function opsOf(run: () => Response | Promise<Response>): Promise<{ status: number; ops: Counts }> {
+  counts = {};
+  const res = await run();
+  await res.arrayBuffer();
+  return { status: res.status, ops: counts };
+}
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+async function secretClient() {
+  const reg = await registerClient({ token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'refresh_token'] });
+  return { ...reg, auth: { authorization: basic(reg.client_id, reg.client_secret!) } };
+}
+
+async function exchange(client: Awaited<ReturnType<typeof secretClient>>, issued: Awaited<ReturnType<typeof issueCode>>) {
+  return post('/token', { grant_type: 'authorization_code', code: issued.code, redirect_uri: 'https://rp.example/cb', code_verifier: issued.code_verifier }, client.auth);
+}
+
+describe('storage operations per request (issue 5, docs/storage.md)', () => {
+  beforeEach(() => {
+    counts = {};
+  });
+
+  it('PAR with client_secret_basic for a cached client: exactly one KV put, no KV read, no D1, no Durable Object (RFC 9126 §2)', async () => {
+    const client = await secretClient();
+    expect(await opsOf(() => post('/par', authzParams(), client.auth))).toEqual({ status: 201, ops: { 'D1.prepare': 1, 'D1.first': 1, 'KV.put': 1 } });
+    expect(await opsOf(() => post('/par', authzParams(), client.auth))).toEqual({ status: 201, ops: { 'KV.put': 1 } });
+  });
+
+  it('PAR with private_key_jwt for a cached client: one KV put and one ReplayGuard claim (RFC 7523 §3 item 7)', async () => {
+    const key = await clientKey('ES256');
+    const reg = await registerClient({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] } });
+    const par = async () => post('/par', { ...authzParams(), client_assertion_type: JWT_BEARER, client_assertion: await clientAssertion(reg.client_id, key) });
+    expect((await opsOf(par)).status).toBe(201);
+    expect(await opsOf(par)).toEqual({ status: 201, ops: { 'KV.put': 1, 'DO.REPLAY.claim': 1 } });
+  });
+
+  it('authorization_code token request for a cached client: one Grant round trip (redeemCode), nothing else (RFC 6749 §4.1.3)', async () => {
+    const client = await secretClient();
+    const warm = await issueCode({ client_id: client.client_id, scope: 'openid profile email' });
+    expect((await opsOf(() => exchange(client, warm))).status).toBe(200); // client registration and key ring now cached
+    const issued = await issueCode({ client_id: client.client_id, scope: 'openid profile email', sub: warm.sub });
+    expect(await opsOf(() => exchange(client, issued))).toEqual({ status: 200, ops: { 'DO.GRANTS.redeemCode': 1 } });
+  });
+
+  it('claims.id_token adds one D1 read of the account, and none while the account is cached (OpenID Connect Core §5.5)', async () => {
+    const client = await secretClient();
+    const claims = JSON.stringify({ id_token: { email: null } });
+    const warm = await issueCode({ client_id: client.client_id, scope: 'openid' });
+    expect((await opsOf(() => exchange(client, warm))).status).toBe(200);
+    const first = await issueCode({ client_id: client.client_id, scope: 'openid', data: { claims } });
+    expect(await opsOf(() => exchange(client, first))).toEqual({ status: 200, ops: { 'DO.GRANTS.redeemCode': 1, 'D1.prepare': 1, 'D1.first': 1 } });
+    const again = await issueCode({ client_id: client.client_id, scope: 'openid', sub: first.sub, data: { claims } });
+    expect(await opsOf(() => exchange(client, again))).toEqual({ status: 200, ops: { 'DO.GRANTS.redeemCode': 1 } });
+  });
+
+  it('userinfo: one Grant status check; the account is read from D1 once, then from isolate memory (OpenID Connect Core §5.3)', async () => {
+    const client = await secretClient();
+    const issued = await issueCode({ client_id: client.client_id, scope: 'openid profile' });
+    const res = await exchange(client, issued);
+    const { access_token } = (await res.json()) as { access_token: string };
+    const userinfo = () => send('/userinfo', { headers: { authorization: `Bearer ${access_token}` } });
+    expect(await opsOf(userinfo)).toEqual({ status: 200, ops: { 'DO.GRANTS.status': 1, 'D1.prepare': 1, 'D1.first': 1 } });
+    expect(await opsOf(userinfo)).toEqual({ status: 200, ops: { 'DO.GRANTS.status': 1 } });
+  });
+
+  it('introspection: one Grant round trip per token, no KV or D1 for a cached client (RFC 7662 §2)', async () => {
+    const client = await secretClient();
+    const issued = await issueCode({ client_id: client.client_id, scope: 'openid offline_access' });
+    const tokens = (await (await exchange(client, issued)).json()) as { access_token: string; refresh_token: string };
+    expect(await opsOf(() => post('/introspect', { token: tokens.access_token }, client.auth))).toEqual({ status: 200, ops: { 'DO.GRANTS.status': 1 } });
+    expect(await opsOf(() => post('/introspect', { token: tokens.refresh_token }, client.auth))).toEqual({ status: 200, ops: { 'DO.GRANTS.checkRefresh': 1 } });
+  });
+
+  it('discovery and JWKS: no storage operation once the key ring is cached (OpenID Connect Discovery §4, RFC 7517 §5)', async () => {
+    await opsOf(() => send('/jwks'));
+    expect(await opsOf(() => send('/.well-known/openid-configuration'))).toEqual({ status: 200, ops: {} });
+    expect(await opsOf(() => send('/jwks'))).toEqual({ status: 200, ops: {} });
+  });
+});
