@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import type { ReplayGuard } from '../../src/objects/replay-guard';
 import { signJwt } from '../../src/crypto/jwt';
+import { hashPassword, verifyPassword } from '../../src/crypto/password';
 import { matchesSha256, timingSafeEqualStrings, sha256b64 } from '../../src/crypto/hash';
 import { authenticateClient, extractCredentials } from '../../src/oauth/client-auth';
 import { verifyWithClientKeys } from '../../src/oauth/client-keys';
@@ -188,9 +189,27 @@ describe('hot-path micro-benchmarks (measurement only)', () => {
       return app.fetch(new Request(`${ISSUER}/par`, { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } }), memoryEnv);
     };
     await time('POST /par basic, storage stubbed (protocol)', 1000, async () => drain(await memoryPost(authzParams(), auth), 201));
+    // The benchmark floor's PAR (bench/floor/worker.js) in this isolate with the same stub: ours minus this is protocol CPU.
+    const secretHash = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(reg.client_secret!)));
+    const floorPar = async (request: Request) => {
+      const params = new URLSearchParams(await request.text());
+      const decoded = atob((request.headers.get('authorization') ?? '').slice(6));
+      const presented = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(decoded.slice(decoded.indexOf(':') + 1))));
+      if (!crypto.subtle.timingSafeEqual(presented, secretHash)) return new Response('{}', { status: 401 });
+      const handle = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      await (memoryEnv.PAR_KV as unknown as { put(k: string, v: string): Promise<void> }).put(`par:${handle}`, JSON.stringify(Object.fromEntries(params)));
+      return new Response(JSON.stringify({ request_uri: `urn:ietf:params:oauth:request_uri:${handle}`, expires_in: 60 }), { status: 201, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+    };
+    await time('floor PAR basic, storage stubbed (platform)', 1000, async () => {
+      const init = form(authzParams());
+      drain(await floorPar(new Request(`${ISSUER}/par`, { ...init, headers: { ...(init.headers as Record<string, string>), ...auth } })), 201);
+    });
     const more = await Promise.all(Array.from({ length: iterations(1000) + 20 }, () => clientAssertion(pk.client_id, key)));
     await time('POST /par pk_jwt ES256, storage stubbed', 1000, async (i) =>
       drain(await memoryPost({ ...authzParams(), client_assertion_type: JWT_BEARER, client_assertion: more[i]! }), 201));
+
+    const stored = await hashPassword('correct horse battery');
+    await time('verifyPassword: PBKDF2-SHA256, 100,000 iterations', 20, async () => verifyPassword('correct horse battery', stored), 2);
 
     await time('GET /.well-known/openid-configuration', 500, async () => drain(await fetchApp('/.well-known/openid-configuration'), 200));
     await time('GET /jwks', 500, async () => drain(await fetchApp('/jwks'), 200));
