@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { endpoints } from '../config';
 import { logEvent } from '../log';
+import { clientAddress } from './context';
 import { authenticateClient, extractCredentials } from '../oauth/client-auth';
 import { OAuthError, TooManyRequests } from '../oauth/errors';
 import type { StoredClient } from '../oauth/types';
@@ -28,7 +29,7 @@ export async function authenticateRequest(c: Context<AppEnv>, form: Map<string, 
   const services = c.get('services');
   const creds = extractCredentials(c.req.header('authorization'), form);
   const now = services.now();
-  const key = `${creds.client_id.slice(0, 256)}|${c.req.header('cf-connecting-ip') ?? 'unknown'}`;
+  const key = `${creds.client_id.slice(0, 256)}|${clientAddress(c)}`;
   const until = blocked.get(key);
   if (until !== undefined) {
     if (until > now) throw throttled(until - now);

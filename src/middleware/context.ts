@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import { randomId } from '../crypto/random';
@@ -22,3 +23,8 @@ export const noStore = createMiddleware<AppEnv>(async function noStore(c, next) 
   c.header('Cache-Control', 'no-store');
   c.header('Pragma', 'no-cache');
 });
+
+/** The client's address as Cloudflare reports it (`CF-Connecting-IP`); "unknown" where there is none (local tests). */
+export function clientAddress(c: Context<AppEnv>): string {
+  return c.req.header('cf-connecting-ip') ?? 'unknown';
+}

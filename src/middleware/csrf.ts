@@ -5,7 +5,7 @@ import { sha256b64, timingSafeEqualStrings } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { INTERACTION_LIFETIME } from '../oauth/interaction';
 import { InvalidRequest } from '../oauth/errors';
-import type { InteractionRecord } from '../storage/kv-interactions';
+import type { InteractionRecord } from '../storage/ports';
 import { cookieName, writeCookie } from './session';
 
 const SECRET = /^[A-Za-z0-9_-]{43}$/;

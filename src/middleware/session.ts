@@ -3,7 +3,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env';
 import type { Config } from '../config';
 import { SESSION_LIFETIME } from '../oauth/login';
-import type { ActiveSession } from '../storage/do-sessions';
+import type { ActiveSession } from '../storage/ports';
 
 /**
  * Cookie names: `__Host-` prefixed when the issuer is https, which pins them

@@ -1,12 +1,12 @@
 import type { Config } from '../config';
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
-import type { GrantStore } from '../storage/do-grants';
+import type { GrantPort } from '../storage/ports';
 import { joinToken, type GrantData } from './grant-data';
 
 export interface CodeDeps {
   config: Config;
-  grants: GrantStore;
+  grants: GrantPort;
   now: () => number;
 }
 

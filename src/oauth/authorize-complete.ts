@@ -1,6 +1,6 @@
 import type { Config } from '../config';
-import type { GrantStore } from '../storage/do-grants';
-import type { SessionPort, ActiveSession } from '../storage/do-sessions';
+import type { GrantPort } from '../storage/ports';
+import type { SessionPort, ActiveSession } from '../storage/ports';
 import { issueAuthorizationCode } from './authorization-code';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import type { GrantData } from './grant-data';
@@ -8,7 +8,7 @@ import type { AuthorizationRequest } from './types';
 
 export interface CompleteDeps {
   config: Config;
-  grants: GrantStore;
+  grants: GrantPort;
   sessions: SessionPort;
   now: () => number;
 }

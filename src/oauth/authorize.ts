@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { randomToken } from '../crypto/random';
 import type { ClientStore, PushedRequestStore } from '../storage/ports';
-import type { RemoteJwksPort } from '../storage/remote-jwks';
+import type { RemoteJwksPort } from '../storage/ports';
 import { MAX_PARAM, validateAuthorizationRequest } from './authorization-request';
 import type { ResponseTarget } from './authorization-response';
 import { InvalidRequest, InvalidRequestUri } from './errors';

@@ -5,7 +5,7 @@ import { randomId } from '../crypto/random';
 import { open } from '../crypto/secret-box';
 import { logEvent } from '../log';
 import type { ClientStore, ReplayStore } from '../storage/ports';
-import type { RemoteJwksPort } from '../storage/remote-jwks';
+import type { RemoteJwksPort } from '../storage/ports';
 import { describe, verifyWithClientKeys } from './client-keys';
 import { InvalidClient, InvalidRequest } from './errors';
 import { CLIENT_ASSERTION_TYPS, hasAcceptedTyp } from './jwt-typ';

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { keySetOf } from '../crypto/key-sets';
-import type { RemoteJwksPort } from '../storage/remote-jwks';
+import type { RemoteJwksPort } from '../storage/ports';
 import type { Client } from './types';
 
 /** Header members that would let a JWT choose its own key; we only ever use registered keys (RFC 8725 §3.10). */

@@ -1,4 +1,4 @@
-import type { ConsentPort } from '../storage/d1-consents';
+import type { ConsentPort } from '../storage/ports';
 import { AccessDenied, InvalidRequest } from './errors';
 import type { AuthorizationRequest } from './types';
 

@@ -1,8 +1,8 @@
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
-import type { Consent, ConsentPort } from '../storage/d1-consents';
-import type { ActiveSession } from '../storage/do-sessions';
-import type { InteractionPort, InteractionRecord } from '../storage/kv-interactions';
+import type { Consent, ConsentPort } from '../storage/ports';
+import type { ActiveSession } from '../storage/ports';
+import type { InteractionPort, InteractionRecord } from '../storage/ports';
 import type { ResolvedRequest } from './authorize';
 import { ConsentRequired, LoginRequired } from './errors';
 import type { AuthorizationRequest } from './types';

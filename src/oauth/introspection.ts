@@ -1,12 +1,12 @@
 import { sha256b64 } from '../crypto/hash';
-import type { GrantStore } from '../storage/do-grants';
+import type { GrantPort } from '../storage/ports';
 import { verifyAccessToken, type AccessTokenDeps } from './access-token';
 import { InvalidClient, InvalidRequest } from './errors';
 import { splitToken, type GrantData } from './grant-data';
 import { isPublicClient, type StoredClient } from './types';
 
 export interface IntrospectionDeps extends AccessTokenDeps {
-  grants: GrantStore;
+  grants: GrantPort;
 }
 
 /** RFC 7662 §2.2: an inactive token is answered with this and nothing else. */

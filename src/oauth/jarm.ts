@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { utf8 } from '../crypto/encoding';
 import { signJwt } from '../crypto/jwt';
 import type { KeyStorePort } from '../storage/ports';
-import type { RemoteJwksPort } from '../storage/remote-jwks';
+import type { RemoteJwksPort } from '../storage/ports';
 import type { Client } from './types';
 
 /** JARM §2.1: the response JWT lives for a short time; 10 minutes, as the spec recommends. */

@@ -1,7 +1,7 @@
 import { sha256b64 } from '../crypto/hash';
 import { DUMMY_HASH, verifyPassword } from '../crypto/password';
 import type { Config } from '../config';
-import type { RateLimitPort } from '../storage/do-rate-limits';
+import type { RateLimitPort } from '../storage/ports';
 import type { User, UserStore } from '../storage/ports';
 
 /** How long a browser session lasts after a password login. */

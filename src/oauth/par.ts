@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { randomToken } from '../crypto/random';
 import type { PushedRequestStore } from '../storage/ports';
-import type { RemoteJwksPort } from '../storage/remote-jwks';
+import type { RemoteJwksPort } from '../storage/ports';
 import { validateAuthorizationRequest } from './authorization-request';
 import { InvalidRequest, InvalidRequestObject } from './errors';
 import type { ParHookContext, ParHooks } from './hooks';

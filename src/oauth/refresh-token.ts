@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { GrantObject } from '../storage/do-grants';
+import type { GrantObject } from '../storage/ports';
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';

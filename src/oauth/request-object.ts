@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { RemoteJwksPort } from '../storage/remote-jwks';
+import type { RemoteJwksPort } from '../storage/ports';
 import { verifyWithClientKeys } from './client-keys';
 import { InvalidRequestObject } from './errors';
 import { hasAcceptedTyp, REQUEST_OBJECT_TYPS } from './jwt-typ';

@@ -1,13 +1,13 @@
 import { sha256b64 } from '../crypto/hash';
 import { logEvent } from '../log';
-import type { GrantStore } from '../storage/do-grants';
+import type { GrantPort } from '../storage/ports';
 import { verifyAccessToken, type AccessTokenDeps } from './access-token';
 import { InvalidRequest } from './errors';
 import { splitToken, type GrantData } from './grant-data';
 import type { StoredClient } from './types';
 
 export interface RevocationDeps extends AccessTokenDeps {
-  grants: GrantStore;
+  grants: GrantPort;
   requestId: string;
 }
 

@@ -1,6 +1,6 @@
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
-import type { GrantStore } from '../storage/do-grants';
+import type { GrantPort } from '../storage/ports';
 import type { UserStore } from '../storage/ports';
 import { issueAccessToken, type AccessTokenDeps } from './access-token';
 import { requestedClaims, selectUserClaims } from './claims';
@@ -11,7 +11,7 @@ import type { StoredClient } from './types';
 
 /** What the token endpoint's grant handlers need: ports and the clock, no HTTP. */
 export interface TokenDeps extends AccessTokenDeps {
-  grants: GrantStore;
+  grants: GrantPort;
   users: UserStore;
   requestId: string;
 }

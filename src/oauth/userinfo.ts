@@ -1,4 +1,4 @@
-import type { GrantStore } from '../storage/do-grants';
+import type { GrantPort } from '../storage/ports';
 import type { UserStore } from '../storage/ports';
 import { verifyAccessToken, type AccessTokenClaims, type AccessTokenDeps } from './access-token';
 import { requestedClaims, scopeClaims, selectUserClaims } from './claims';
@@ -7,7 +7,7 @@ import type { GrantData } from './grant-data';
 import { hasScope } from './token-scope';
 
 export interface UserInfoDeps extends AccessTokenDeps {
-  grants: GrantStore;
+  grants: GrantPort;
   users: UserStore;
 }
 

@@ -8,7 +8,7 @@ import { completeAuthorization } from '../oauth/authorize-complete';
 import { buildAuthorizationResponse, errorParams, type ResponseTarget } from '../oauth/authorization-response';
 import { OAuthError } from '../oauth/errors';
 import type { Client } from '../oauth/types';
-import type { ActiveSession } from '../storage/do-sessions';
+import type { ActiveSession } from '../storage/ports';
 import { ErrorPage } from '../ui/error-page';
 import { FormPostPage } from '../ui/form-post-page';
 import { renderDocument } from '../ui/layout';

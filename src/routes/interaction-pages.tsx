@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import type { Client } from '../oauth/types';
-import type { ActiveSession } from '../storage/do-sessions';
-import type { InteractionRecord } from '../storage/kv-interactions';
+import type { ActiveSession } from '../storage/ports';
+import type { InteractionRecord } from '../storage/ports';
 import { ConsentPage } from '../ui/consent-page';
 import { LoginPage } from '../ui/login-page';
 import { clientFormAction, displayName, sendPage } from './front-channel';

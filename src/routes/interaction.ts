@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { logEvent } from '../log';
 import { checkBrowserBinding, verifyCsrf } from '../middleware/csrf';
+import { clientAddress } from '../middleware/context';
 import { readForm } from '../middleware/form';
 import { securityHeaders } from '../middleware/security-headers';
 import { readSession, startSession } from '../middleware/session';
@@ -11,7 +12,7 @@ import { InvalidRequest } from '../oauth/errors';
 import { loginSatisfies, nextStep } from '../oauth/interaction';
 import { authenticatePassword, PASSWORD_ACR, PASSWORD_AMR } from '../oauth/login';
 import type { StoredClient } from '../oauth/types';
-import type { InteractionRecord } from '../storage/kv-interactions';
+import type { InteractionRecord } from '../storage/ports';
 import { finishAuthorization, htmlErrorPage, redirectingErrors } from './front-channel';
 import { interactionPath, sendConsentPage, sendLoginPage } from './interaction-pages';
 
@@ -41,10 +42,6 @@ async function load(c: Context<AppEnv>): Promise<{ id: string; record: Interacti
   return { id, record, client };
 }
 
-function clientIp(c: Context<AppEnv>): string {
-  return c.req.header('cf-connecting-ip') ?? 'unknown';
-}
-
 interactionRoutes.get('/:id', async (c) => {
   const { id, record, client } = await load(c);
   await checkBrowserBinding(c, record);
@@ -63,7 +60,7 @@ interactionRoutes.post('/:id/login', async (c) => {
   const { id, record, client } = await load(c);
   await verifyCsrf(c, record, form);
   const username = (form.get('username') ?? '').trim();
-  const outcome = await authenticatePassword(username, form.get('password') ?? '', clientIp(c), services);
+  const outcome = await authenticatePassword(username, form.get('password') ?? '', clientAddress(c), services);
   if (!outcome.ok) {
     logEvent('login_failed', { request_id: c.get('requestId'), client_id: client.client_id, reason: outcome.reason });
     if (outcome.reason === 'throttled') {

@@ -1,18 +1,4 @@
-/** A remembered consent (D1 `consents`): the scopes a user granted a client (OpenID Connect Core §3.1.2.4). */
-export interface Consent {
-  sub: string;
-  client_id: string;
-  /** Space separated, sorted. */
-  scope: string;
-  granted_at: number;
-}
-
-export interface ConsentPort {
-  get(sub: string, client_id: string): Promise<Consent | null>;
-  /** Records `scope` as granted, keeping scopes granted before (one row per user and client). */
-  grant(sub: string, client_id: string, scope: string, now: number): Promise<void>;
-  revoke(sub: string, client_id: string): Promise<boolean>;
-}
+import type { Consent, ConsentPort } from './ports';
 
 function sortedScopes(...scopes: string[]): string {
   return [...new Set(scopes.flatMap((s) => s.split(' ')).filter(Boolean))].sort().join(' ');

@@ -94,8 +94,3 @@ export class StaticKeyStore implements KeyStorePort {
     throw new Error('static');
   }
 }
-
-/** Drops the isolate's cached key ring (tests, and after an explicit rotation elsewhere). */
-export function forgetCachedKeys(): void {
-  cached = undefined;
-}

@@ -1,10 +1,5 @@
 import type { HitResult, RateLimiter } from '../objects/rate-limiter';
-
-export interface RateLimitPort {
-  hit(subject: string, limit: number, windowSeconds: number): Promise<HitResult>;
-  peek(subject: string, limit: number, windowSeconds: number): Promise<HitResult>;
-  reset(subject: string): Promise<void>;
-}
+import type { RateLimitPort } from './ports';
 
 /** Rate limits through one RateLimiter Durable Object per subject (e.g. `login-ip:203.0.113.9`). */
 export class DurableRateLimits implements RateLimitPort {

@@ -1,21 +1,7 @@
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import type { Session, SessionRecord } from '../objects/session';
-
-/** A live session as the protocol layer sees it: the record plus its public `sid`. */
-export interface ActiveSession extends SessionRecord {
-  sid: string;
-}
-
-/** Browser sessions (OpenID Connect Session Management §2, Front-/Back-Channel Logout `sid`). */
-export interface SessionPort {
-  /** Starts a session; returns the cookie secret (for the browser only) and the public sid. */
-  start(input: { sub: string; auth_time: number; amr: string[]; acr?: string; expires_at: number }): Promise<{ secret: string; sid: string }>;
-  /** The live session behind a cookie secret, or null (unknown, ended, expired). */
-  fromSecret(secret: string): Promise<ActiveSession | null>;
-  addClient(sid: string, client_id: string, grant: string): Promise<boolean>;
-  end(sid: string): Promise<SessionRecord | null>;
-}
+import type { ActiveSession, SessionPort } from './ports';
 
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 

@@ -1,32 +1,4 @@
-import type { AuthorizationRequest } from '../oauth/types';
-
-/**
- * A validated authorization request waiting for the user (login, consent).
- * Written once at /authorize and never updated: progress lives in the session
- * (strongly consistent), so KV's eventual consistency is never relied upon.
- */
-export interface InteractionRecord {
-  client_id: string;
-  request: AuthorizationRequest;
-  /** The grant handle the code will be issued under: the request_uri handle for PAR, else fresh. */
-  handle: string;
-  par: boolean;
-  /** Synchronizer CSRF token, echoed in every form of this interaction. */
-  csrf: string;
-  /** base64url(SHA-256) of the browser-binding cookie that started the interaction. */
-  browser: string;
-  created_at: number;
-  expires_at: number;
-  /** prompt=login / max_age / select_account: only a login after `created_at` in a new session counts. */
-  force_login: boolean;
-  /** The sid that did not satisfy `force_login`. */
-  prior_sid?: string;
-}
-
-export interface InteractionPort {
-  put(id: string, record: InteractionRecord): Promise<void>;
-  get(id: string): Promise<InteractionRecord | null>;
-}
+import type { InteractionRecord, InteractionPort } from './ports';
 
 const KV_MIN_TTL = 60;
 const ID = /^[A-Za-z0-9_-]{43}$/;

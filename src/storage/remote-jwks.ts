@@ -1,9 +1,5 @@
 import type { JWK } from 'jose';
-
-export interface RemoteJwksPort {
-  /** The keys at `uri`, from cache unless `refresh` (a kid was not found) and the cache is older than the cooldown. */
-  fetch(uri: string, refresh?: boolean): Promise<JWK[]>;
-}
+import type { RemoteJwksPort } from './ports';
 
 const MAX_BYTES = 64 * 1024;
 const TIMEOUT_MS = 5000;

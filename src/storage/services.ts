@@ -3,17 +3,17 @@ import type { Env } from '../env';
 import { CachedClientStore, D1ClientStore } from './d1-clients';
 import { DurableKeyStore, StaticKeyStore } from './do-keys';
 import { GrantStore } from './do-grants';
-import { DurableRateLimits, type RateLimitPort } from './do-rate-limits';
+import { DurableRateLimits } from './do-rate-limits';
 import { DurableReplayStore } from './do-replay';
 import { KvPushedRequestStore } from './kv-pushed-requests';
 import { D1UserStore } from './d1-users';
-import { D1ConsentStore, type ConsentPort } from './d1-consents';
-import { DurableSessionStore, type SessionPort } from './do-sessions';
-import { KvInteractionStore, type InteractionPort } from './kv-interactions';
-import type { ClientStore, KeyStorePort, PushedRequestStore, ReplayStore, UserStore } from './ports';
-import { HttpRemoteJwks, type RemoteJwksPort } from './remote-jwks';
+import { D1ConsentStore } from './d1-consents';
+import { DurableSessionStore } from './do-sessions';
+import { KvInteractionStore } from './kv-interactions';
+import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, UserStore } from './ports';
+import { HttpRemoteJwks } from './remote-jwks';
 import { guardBindings } from './guard';
-import { BindingRequestLimit, PAR_RATE_LIMIT_PERIOD, type RequestLimitPort } from './binding-rate-limit';
+import { BindingRequestLimit, PAR_RATE_LIMIT_PERIOD } from './binding-rate-limit';
 
 const STORAGE_BINDINGS = ['PAR_KV', 'DB', 'GRANTS', 'SESSIONS', 'KEYS', 'REPLAY', 'LIMITER'] as const;
 
@@ -27,7 +27,7 @@ export interface Services {
   replay: ReplayStore;
   keys: KeyStorePort;
   users: UserStore;
-  grants: GrantStore;
+  grants: GrantPort;
   rateLimits: RateLimitPort;
   parRateLimit: RequestLimitPort;
   remoteJwks: RemoteJwksPort;
