@@ -3,6 +3,7 @@
  * `npm run lint`: ESLint (eslint.config.js) over src, test and scripts, then
  * STYLE.md's architecture rules, which ESLint's generic rules cannot express:
  *   - src/oauth/ is protocol code: no 'hono', no 'cloudflare:*' (STYLE.md "what may import what")
+ *   - src/oauth/ reaches storage only through port types: from src/storage/ it imports src/storage/ports only
  *   - src/crypto/ wraps jose: no 'hono', no 'cloudflare:*'
  *   - src/objects/ are platform classes: only 'cloudflare:workers' and relative files inside src/objects/
  *   - source files stay under MAX_LINES lines (STYLE.md: "files under ~250 lines")
@@ -51,6 +52,12 @@ export function checkFile(file, source) {
   for (const spec of importsOf(source)) {
     if ((rel.startsWith('src/oauth/') || rel.startsWith('src/crypto/')) && isPlatformOrHono(spec)) {
       findings.push(`${rel}: imports '${spec}' (STYLE.md: ${rel.split('/')[1]}/ never imports hono or cloudflare:*)`);
+    }
+    if (rel.startsWith('src/oauth/') && spec.startsWith('.')) {
+      const target = relative(root, resolve(dirname(file), spec)).split(sep).join('/').replace(/\.tsx?$/, '');
+      if (target.startsWith('src/storage/') && target !== 'src/storage/ports') {
+        findings.push(`${rel}: imports '${spec}' (STYLE.md: oauth/ sees storage through the port types in storage/ports.ts)`);
+      }
     }
     if (rel.startsWith('src/objects/')) {
       const target = spec.startsWith('.') ? relative(root, resolve(dirname(file), spec)).split(sep).join('/') : null;
