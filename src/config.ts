@@ -20,7 +20,7 @@ export interface Config {
   accessTokenLifetime: number;
   idTokenLifetime: number;
   refreshTokenLifetime: number;
-  /** Grace window (s) in which a confidential client may retry with its previous refresh token (FAPI 2.0 §5.3.2.1). */
+  /** Grace window (s, strict: a retry must come sooner) in which a confidential client may retry with its previous refresh token (FAPI 2.0 §5.3.2.1); the default 60 clears the conformance suite's 30 s wait. */
   refreshGrace: number;
   /** Algorithms this server signs with, and accepts on request objects. */
   signingAlgs: SigningAlg[];
@@ -135,7 +135,7 @@ export function parseConfig(env: Raw): Config {
     accessTokenLifetime: int(env, 'ACCESS_TOKEN_LIFETIME', 600, 60, 86_400),
     idTokenLifetime: int(env, 'ID_TOKEN_LIFETIME', 3600, 60, 86_400),
     refreshTokenLifetime: int(env, 'REFRESH_TOKEN_LIFETIME', 30 * 86_400, 300, 365 * 86_400),
-    refreshGrace: int(env, 'REFRESH_GRACE', 30, 0, 300),
+    refreshGrace: int(env, 'REFRESH_GRACE', 60, 0, 300),
     signingAlgs,
     accessTokenAlg,
     fapi2: bool(env, 'FAPI2', false),

@@ -2,7 +2,7 @@ import { sha256b64 } from '../crypto/hash';
 import type { GrantPort } from '../storage/ports';
 import { verifyAccessToken, type AccessTokenDeps } from './access-token';
 import { InvalidClient, InvalidRequest } from './errors';
-import { splitToken, type GrantData } from './grant-data';
+import { splitToken } from './grant-data';
 import { isPublicClient, type StoredClient } from './types';
 
 export interface IntrospectionDeps extends AccessTokenDeps {
@@ -46,7 +46,7 @@ async function introspectRefreshToken(client: StoredClient, parts: { handle: str
   const check = await deps.grants.grant(parts.handle).checkRefresh({ presented_hash: await sha256b64(parts.secret), now: deps.now() });
   // A rotated-out token (kept only for the confidential grace retry) is no longer the live one.
   if (!check.ok || !check.current) return INACTIVE;
-  const data = check.data as unknown as GrantData;
+  const data = check.data;
   if (data.client_id !== client.client_id) return INACTIVE;
   const body: Record<string, unknown> = {
     active: true, scope: data.scope, client_id: data.client_id, sub: data.sub, exp: check.refresh_expires_at, iss: deps.config.issuer,

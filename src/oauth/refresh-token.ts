@@ -1,10 +1,10 @@
 import type { Config } from '../config';
-import type { GrantObject } from '../storage/ports';
+import type { GrantHandle } from '../storage/ports';
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
 import { InvalidGrant, InvalidRequest } from './errors';
-import { joinToken, splitToken, type GrantData } from './grant-data';
+import { joinToken, splitToken } from './grant-data';
 import { mintGrantTokens, newJti, type TokenDeps, type TokenResponse } from './token-response';
 import { hasScope, narrowScope, parseScope } from './token-scope';
 import { isPublicClient, type Client, type StoredClient } from './types';
@@ -37,9 +37,15 @@ export function refreshGraceFor(client: Client, config: Config): number {
 }
 
 /** A refresh token presented by a client it was not issued to is stolen: revoke its grant (RFC 9700 §4.14.2) and refuse. */
-async function revokeStolen(grant: GrantObject, client: StoredClient, owner: string, deps: TokenDeps): Promise<never> {
+async function revokeStolen(grant: GrantHandle, client: StoredClient, owner: string, deps: TokenDeps): Promise<never> {
   await grant.revoke();
   logEvent('refresh_client_mismatch', { request_id: deps.requestId, client_id: client.client_id, owner, action: 'grant_revoked' });
+  throw new InvalidGrant(INVALID_REFRESH);
+}
+
+/** Refuses a refresh; a reused rotated token has just revoked its family (RFC 9700 §4.14.2), which is logged. */
+function refused(reason: string, client: StoredClient, deps: TokenDeps): never {
+  if (reason === 'reused') logEvent('refresh_reuse', { request_id: deps.requestId, client_id: client.client_id, action: 'grant_revoked' });
   throw new InvalidGrant(INVALID_REFRESH);
 }
 
@@ -62,23 +68,18 @@ export async function refreshTokens(client: StoredClient, form: Map<string, stri
 
   if (requested !== undefined) {
     // Check the scope before rotating: a refused request must not cost the client its token.
-    const check = await grant.checkRefresh({ presented_hash, now });
-    if (!check.ok) throw new InvalidGrant(INVALID_REFRESH);
-    const owner = (check.data as unknown as GrantData).client_id;
+    const check = await grant.checkRefresh({ presented_hash, now, grace_seconds: refreshGraceFor(client, deps.config) });
+    if (!check.ok) refused(check.reason, client, deps);
+    const owner = check.data.client_id;
     if (owner !== client.client_id) await revokeStolen(grant, client, owner, deps);
-    narrowScope((check.data as unknown as GrantData).scope, requested);
+    narrowScope(check.data.scope, requested);
   }
 
   const next = randomToken(32);
   await deps.keys.ring(); // before rotating: an outage must not leave the client without its new refresh token
   const result = await grant.rotateRefresh({ presented_hash, next_hash: await sha256b64(next), now, grace_seconds: refreshGraceFor(client, deps.config) });
-  if (!result.ok) {
-    if (result.reason === 'reused') {
-      logEvent('refresh_reuse', { request_id: deps.requestId, client_id: client.client_id, action: 'grant_revoked' });
-    }
-    throw new InvalidGrant(INVALID_REFRESH);
-  }
-  const data = result.data as unknown as GrantData;
+  if (!result.ok) refused(result.reason, client, deps);
+  const data = result.data;
   if (data.client_id !== client.client_id) await revokeStolen(grant, client, data.client_id, deps);
   return mintGrantTokens({
     client,

@@ -3,7 +3,7 @@ import { logEvent } from '../log';
 import type { GrantPort } from '../storage/ports';
 import { verifyAccessToken, type AccessTokenDeps } from './access-token';
 import { InvalidRequest } from './errors';
-import { splitToken, type GrantData } from './grant-data';
+import { splitToken } from './grant-data';
 import type { StoredClient } from './types';
 
 export interface RevocationDeps extends AccessTokenDeps {
@@ -32,7 +32,7 @@ async function revokeRefreshToken(client: StoredClient, parts: { handle: string;
   const grant = deps.grants.grant(parts.handle);
   const check = await grant.checkRefresh({ presented_hash: await sha256b64(parts.secret), now: deps.now() });
   if (!check.ok) return check.reason;
-  if ((check.data as unknown as GrantData).client_id !== client.client_id) return 'other_client';
+  if (check.data.client_id !== client.client_id) return 'other_client';
   await grant.revoke();
   return 'grant_revoked';
 }

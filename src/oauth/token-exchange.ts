@@ -3,7 +3,7 @@ import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
 import { presentedPkce, type CodeBindings } from './authorization-code';
 import { InvalidGrant, InvalidRequest } from './errors';
-import { joinToken, splitToken, type GrantData } from './grant-data';
+import { joinToken, splitToken } from './grant-data';
 import { mayIssueRefreshToken } from './refresh-token';
 import { mintGrantTokens, newJti, type TokenDeps, type TokenResponse } from './token-response';
 import type { StoredClient } from './types';
@@ -69,7 +69,7 @@ export async function exchangeAuthorizationCode(client: StoredClient, form: Map<
     else logEvent('code_rejected', fields);
     throw new InvalidGrant(INVALID_CODE);
   }
-  const data = result.data as unknown as GrantData;
+  const data = result.data;
   return mintGrantTokens({
     client,
     handle: parts.handle,

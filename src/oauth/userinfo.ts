@@ -30,7 +30,7 @@ async function verifiedUserToken(token: string, deps: UserInfoDeps): Promise<Acc
 async function liveGrantData(claims: AccessTokenClaims & { grant: string }, deps: UserInfoDeps): Promise<GrantData> {
   const status = await deps.grants.grant(claims.grant).status({ now: deps.now(), jti: claims.jti });
   if (!status.active) throw new InvalidToken('the access token has been revoked or has expired');
-  const data = status.data as unknown as GrantData;
+  const data = status.data;
   if (data.sub !== claims.sub || data.client_id !== claims.client_id) throw new InvalidToken('the access token does not match its grant');
   return data;
 }

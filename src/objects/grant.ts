@@ -11,6 +11,13 @@ import { DurableObject } from 'cloudflare:workers';
  * It holds no OAuth rules: callers pass hashes and the values to compare, and
  * get tagged results back (RPC loses error subclasses, see STYLE.md).
  */
+/**
+ * The protocol layer's grant data, opaque here. Its values are spelled out
+ * (not `unknown`) so the RPC stub can prove them serializable and keeps the
+ * success branches of the results below.
+ */
+export type GrantDataRecord = Record<string, string | number | boolean | string[] | undefined>;
+
 export interface GrantRecord {
   status: 'code_issued' | 'active' | 'revoked';
   code_hash: string;
@@ -18,7 +25,7 @@ export interface GrantRecord {
   /** Values a redemption must present exactly (client_id, redirect_uri, PKCE challenge). */
   bindings: Record<string, string>;
   /** Opaque to this object: the protocol layer's grant data (sub, scope, claims, sid …). */
-  data: Record<string, unknown>;
+  data: GrantDataRecord;
   expires_at: number;
   refresh?: { current: string; previous?: string; rotated_at?: number; expires_at: number };
   revoked_jtis: string[];
@@ -28,17 +35,19 @@ export type Failure<R extends string> = { ok: false; reason: R; field?: string }
 
 export type IssueCodeResult = { ok: true } | Failure<'used'>;
 export type RedeemResult =
-  | { ok: true; data: Record<string, unknown> }
+  | { ok: true; data: GrantDataRecord }
   | Failure<'unknown' | 'expired' | 'mismatch' | 'replayed' | 'revoked'>;
 export type RefreshResult =
-  | { ok: true; data: Record<string, unknown>; refresh_expires_at: number }
+  | { ok: true; data: GrantDataRecord; refresh_expires_at: number }
   | Failure<'unknown' | 'expired' | 'reused' | 'revoked'>;
 export type CheckRefreshResult =
-  | { ok: true; data: Record<string, unknown>; refresh_expires_at: number; current: boolean }
-  | Failure<'unknown' | 'expired' | 'revoked'>;
-export type StatusResult = { active: true; data: Record<string, unknown> } | { active: false };
+  | { ok: true; data: GrantDataRecord; refresh_expires_at: number; current: boolean }
+  | Failure<'unknown' | 'expired' | 'reused' | 'revoked'>;
+export type StatusResult = { active: true; data: GrantDataRecord } | { active: false };
 
 const KEY = 'grant';
+/** Prefix of one storage key per rotated refresh token hash (value: when it was rotated out). */
+const ROTATED = 'rotated:';
 
 const encoder = new TextEncoder();
 
@@ -76,7 +85,7 @@ export class Grant extends DurableObject<unknown> {
 
   /** Records the issued code. Succeeds once per grant: this is where a request_uri is consumed (DESIGN.md). */
   async issueCode(input: {
-    code_hash: string; code_expires_at: number; bindings: Record<string, string>; data: Record<string, unknown>; expires_at: number;
+    code_hash: string; code_expires_at: number; bindings: Record<string, string>; data: GrantDataRecord; expires_at: number;
   }): Promise<IssueCodeResult> {
     if (this.load()) return { ok: false, reason: 'used' };
     await this.save({ ...input, status: 'code_issued', revoked_jtis: [] });
@@ -107,44 +116,73 @@ export class Grant extends DurableObject<unknown> {
   }
 
   /**
+   * Which of this grant's refresh tokens `hash` is: the current one, the
+   * previous one (the only one a grace retry may present), an older rotated
+   * one, or none. Rotated hashes are kept one storage key each, so finding one
+   * costs a single synchronous read and the record does not grow.
+   */
+  private refreshTokenKind(refresh: NonNullable<GrantRecord['refresh']>, hash: string): 'current' | 'previous' | 'rotated' | undefined {
+    if (sameSecret(refresh.current, hash)) return 'current';
+    if (refresh.previous !== undefined && sameSecret(refresh.previous, hash)) return 'previous';
+    return this.ctx.storage.kv.get(ROTATED + hash) === undefined ? undefined : 'rotated';
+  }
+
+  /** Marks the presented family as stolen: any reuse of a rotated token revokes the grant (RFC 9700 §4.14.2). */
+  private async revokeForReuse(record: GrantRecord): Promise<Failure<'reused'>> {
+    await this.save({ ...record, status: 'revoked' }, record);
+    return { ok: false, reason: 'reused' };
+  }
+
+  /**
+   * Whether a token of `kind` is a reuse: any rotated token, and the previous
+   * one once `grace_seconds` have passed since its rotation (the window is
+   * strict, so a grace of 0 never accepts it).
+   */
+  private isReuse(kind: 'current' | 'previous' | 'rotated', refresh: NonNullable<GrantRecord['refresh']>, now: number, grace: number): boolean {
+    if (kind === 'rotated') return true;
+    return kind === 'previous' && !(now - (refresh.rotated_at ?? 0) < grace);
+  }
+
+  /**
    * Rotates the refresh token. The previous token is accepted again only
-   * within `grace_seconds` of its rotation; any other reuse revokes the whole
-   * grant (RFC 9700 §4.14.2).
+   * within `grace_seconds` of its rotation; the reuse of any other rotated
+   * token revokes the whole grant (RFC 9700 §4.14.2).
    */
   async rotateRefresh(input: { presented_hash: string; next_hash: string; now: number; grace_seconds: number }): Promise<RefreshResult> {
     const record = this.load();
     const refresh = record?.refresh;
     if (!record || !refresh) return { ok: false, reason: 'unknown' };
     if (record.status === 'revoked') return { ok: false, reason: 'revoked' };
-    const isCurrent = sameSecret(refresh.current, input.presented_hash);
-    const isPrevious = refresh.previous !== undefined && sameSecret(refresh.previous, input.presented_hash);
-    if (!isCurrent && !isPrevious) return { ok: false, reason: 'unknown' };
+    const kind = this.refreshTokenKind(refresh, input.presented_hash);
+    if (!kind) return { ok: false, reason: 'unknown' };
     if (refresh.expires_at <= input.now) return { ok: false, reason: 'expired' };
-    // Inside the window means strictly less than grace_seconds old, so a grace of 0 never accepts the previous token.
-    if (isPrevious && input.now - (refresh.rotated_at ?? 0) >= input.grace_seconds) {
-      await this.save({ ...record, status: 'revoked' }, record);
-      return { ok: false, reason: 'reused' };
-    }
-    const previous = isCurrent ? refresh.current : refresh.previous;
-    const rotated_at = isCurrent ? input.now : refresh.rotated_at;
+    if (this.isReuse(kind, refresh, input.now, input.grace_seconds)) return this.revokeForReuse(record);
+    // A normal rotation retires the current token for good. A grace retry replaces a token whose response
+    // was presumably lost; that token is forgotten (unknown), not counted as reuse.
+    if (kind === 'current') this.ctx.storage.kv.put(ROTATED + refresh.current, input.now);
+    const previous = kind === 'current' ? refresh.current : refresh.previous;
+    const rotated_at = kind === 'current' ? input.now : refresh.rotated_at;
     await this.save({ ...record, refresh: { ...refresh, current: input.next_hash, previous, rotated_at } }, record);
     return { ok: true, data: record.data, refresh_expires_at: refresh.expires_at };
   }
 
   /**
    * Finds which refresh token of this grant `presented_hash` is, without
-   * rotating it (RFC 7009 revocation, RFC 7662 introspection).
+   * rotating it (RFC 7009 revocation, RFC 7662 introspection). With
+   * `grace_seconds` (the refresh grant checking scope first), a reused rotated
+   * token revokes the grant exactly as rotateRefresh would; without it a
+   * rotated token is simply `unknown`.
    */
-  async checkRefresh(input: { presented_hash: string; now: number }): Promise<CheckRefreshResult> {
+  async checkRefresh(input: { presented_hash: string; now: number; grace_seconds?: number }): Promise<CheckRefreshResult> {
     const record = this.load();
     const refresh = record?.refresh;
     if (!record || !refresh) return { ok: false, reason: 'unknown' };
-    const isCurrent = sameSecret(refresh.current, input.presented_hash);
-    const isPrevious = refresh.previous !== undefined && sameSecret(refresh.previous, input.presented_hash);
-    if (!isCurrent && !isPrevious) return { ok: false, reason: 'unknown' };
+    const kind = this.refreshTokenKind(refresh, input.presented_hash);
+    if (!kind || (kind === 'rotated' && input.grace_seconds === undefined)) return { ok: false, reason: 'unknown' };
     if (record.status === 'revoked') return { ok: false, reason: 'revoked' };
     if (refresh.expires_at <= input.now) return { ok: false, reason: 'expired' };
-    return { ok: true, data: record.data, refresh_expires_at: refresh.expires_at, current: isCurrent };
+    if (input.grace_seconds !== undefined && this.isReuse(kind, refresh, input.now, input.grace_seconds)) return this.revokeForReuse(record);
+    return { ok: true, data: record.data, refresh_expires_at: refresh.expires_at, current: kind === 'current' };
   }
 
   /** Whether tokens of this grant are still good; `jti` also checks a single revoked access token. */
@@ -156,7 +194,7 @@ export class Grant extends DurableObject<unknown> {
   }
 
   /** Revokes the grant and everything issued from it. Returns the grant data (for logout fan-out). */
-  async revoke(): Promise<{ revoked: boolean; data?: Record<string, unknown> }> {
+  async revoke(): Promise<{ revoked: boolean; data?: GrantDataRecord }> {
     const record = this.load();
     if (!record) return { revoked: false };
     if (record.status !== 'revoked') await this.save({ ...record, status: 'revoked' }, record);

@@ -1,5 +1,5 @@
-import type { HitResult, RateLimiter } from '../objects/rate-limiter';
-import type { RateLimitPort } from './ports';
+import type { RateLimiter } from '../objects/rate-limiter';
+import type { HitResult, RateLimitPort } from './ports';
 
 /** Rate limits through one RateLimiter Durable Object per subject (e.g. `login-ip:203.0.113.9`). */
 export class DurableRateLimits implements RateLimitPort {

@@ -1,7 +1,7 @@
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
-import type { Session, SessionRecord } from '../objects/session';
-import type { ActiveSession, SessionPort } from './ports';
+import type { Session } from '../objects/session';
+import type { ActiveSession, SessionPort, SessionRecord } from './ports';
 
 const SECRET = /^[A-Za-z0-9_-]{43}$/;
 

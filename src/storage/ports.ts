@@ -1,8 +1,5 @@
 import type { JWK } from 'jose';
-import type { DurableObject } from 'cloudflare:workers';
-import type { Grant } from '../objects/grant';
-import type { HitResult } from '../objects/rate-limiter';
-import type { SessionRecord } from '../objects/session';
+import type { GrantData } from '../oauth/grant-data';
 import type { AuthorizationRequest, StoredClient } from '../oauth/types';
 
 /**
@@ -93,6 +90,18 @@ export interface ConsentPort {
   revoke(sub: string, client_id: string): Promise<boolean>;
 }
 
+/** A browser session (`sid`, OpenID Connect Front-/Back-Channel Logout §2). */
+export interface SessionRecord {
+  sub: string;
+  auth_time: number;
+  amr: string[];
+  acr?: string;
+  expires_at: number;
+  /** client_id → grant handles issued in this session, for logout fan-out. */
+  clients: Record<string, string[]>;
+  ended: boolean;
+}
+
 /** A live session as the protocol layer sees it: the record plus its public `sid`. */
 export interface ActiveSession extends SessionRecord {
   sid: string;
@@ -136,6 +145,9 @@ export interface InteractionPort {
   get(id: string): Promise<InteractionRecord | null>;
 }
 
+/** One fixed-window count: allowed with what is left, or refused with how long to wait (RFC 6585 §4 `Retry-After`). */
+export type HitResult = { allowed: true; remaining: number } | { allowed: false; retry_after: number };
+
 export interface RateLimitPort {
   hit(subject: string, limit: number, windowSeconds: number): Promise<HitResult>;
   peek(subject: string, limit: number, windowSeconds: number): Promise<HitResult>;
@@ -154,14 +166,45 @@ export interface RequestLimitPort {
   readonly retryAfter: number;
 }
 
-/**
- * A grant object's RPC methods with their declared result types. The stub's
- * own typing drops result branches whose `data` (Record<string, unknown>) it
- * cannot prove serializable, which would leave callers only the failures.
- */
-export type GrantObject = Omit<Grant, keyof DurableObject>;
+/** A refused grant transition; `field` names the binding that did not match (RFC 6749 §4.1.3). */
+export type GrantFailure<R extends string> = { ok: false; reason: R; field?: string };
 
-/** The grant Durable Objects, addressed by the handle inside request_uri, code and refresh token. */
+/** Issuing a code consumes the grant (and its request_uri, RFC 9126 §2.2): a second issue is `used`. */
+export type IssueCodeResult = { ok: true } | GrantFailure<'used'>;
+/** Code redemption (RFC 6749 §4.1.3); `replayed` means the grant was revoked (§4.1.2). */
+export type RedeemResult = { ok: true; data: GrantData } | GrantFailure<'unknown' | 'expired' | 'mismatch' | 'replayed' | 'revoked'>;
+/** Refresh rotation (RFC 6749 §6); `reused` means a rotated token came back and the family was revoked (RFC 9700 §4.14.2). */
+export type RefreshResult = { ok: true; data: GrantData; refresh_expires_at: number } | GrantFailure<'unknown' | 'expired' | 'reused' | 'revoked'>;
+/** Which refresh token of the grant was presented, without rotating it (RFC 7009, RFC 7662). */
+export type CheckRefreshResult =
+  | { ok: true; data: GrantData; refresh_expires_at: number; current: boolean }
+  | GrantFailure<'unknown' | 'expired' | 'reused' | 'revoked'>;
+/** Whether the grant behind an access token is still good (RFC 7662 §2.2 `active`). */
+export type GrantStatus = { active: true; data: GrantData } | { active: false };
+
+/**
+ * One grant: the state machine behind a request_uri, its code and its refresh
+ * tokens (DESIGN.md). Every transition is one atomic step with a tagged result.
+ */
+export interface GrantHandle {
+  issueCode(input: {
+    code_hash: string; code_expires_at: number; bindings: Record<string, string>; data: GrantData; expires_at: number;
+  }): Promise<IssueCodeResult>;
+  redeemCode(input: {
+    code_hash: string; presented: Record<string, string>; now: number; refresh_hash?: string; refresh_expires_at?: number; expires_at: number;
+  }): Promise<RedeemResult>;
+  /** Rotates the refresh token; the previous one is accepted again only for `grace_seconds` (strictly less) after its rotation. */
+  rotateRefresh(input: { presented_hash: string; next_hash: string; now: number; grace_seconds: number }): Promise<RefreshResult>;
+  /** With `grace_seconds`, a rotated token outside the grace window revokes the family, as rotateRefresh would. */
+  checkRefresh(input: { presented_hash: string; now: number; grace_seconds?: number }): Promise<CheckRefreshResult>;
+  status(input: { now: number; jti?: string }): Promise<GrantStatus>;
+  /** Revokes the grant and everything issued from it; returns its data for logout fan-out. */
+  revoke(): Promise<{ revoked: boolean; data?: GrantData }>;
+  /** Revokes one access token (RFC 7009 §2.1) while its grant lives on. */
+  revokeAccessToken(input: { jti: string }): Promise<void>;
+}
+
+/** The grants, addressed by the handle inside request_uri, code and refresh token. */
 export interface GrantPort {
-  grant(handle: string): GrantObject;
+  grant(handle: string): GrantHandle;
 }

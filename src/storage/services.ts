@@ -34,7 +34,6 @@ export interface Services {
   sessions: SessionPort;
   consents: ConsentPort;
   interactions: InteractionPort;
-  env: Env;
 }
 
 const built = new WeakMap<object, Services>();
@@ -60,7 +59,6 @@ export function getServices(raw: Env): Services {
     sessions: new DurableSessionStore(env.SESSIONS, now),
     consents: new D1ConsentStore(env.DB),
     interactions: new KvInteractionStore(env.PAR_KV, now),
-    env,
   };
   built.set(raw, services);
   return services;

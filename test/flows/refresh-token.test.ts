@@ -73,6 +73,63 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
     expect(await grant.status({ now })).toEqual({ active: false });
   });
 
+  it('revokes the family when a token two rotations old is reused, even by a confidential client (RFC 9700 §4.14.2)', async () => {
+    const rp = await rpClient({ token_endpoint_auth_method: 'client_secret_post' });
+    const { as, tokens } = await tokensFor(rp);
+    const first = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, tokens.refresh_token!));
+    const second = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, first.refresh_token!));
+    expect(await errorOf(await refresh(as, rp, tokens.refresh_token!))).toBe('invalid_grant');
+    expect(await errorOf(await refresh(as, rp, second.refresh_token!))).toBe('invalid_grant');
+    expect((await oauth.userInfoRequest(as, rp.client, second.access_token, viaWorker)).status).toBe(401);
+  });
+
+  it('revokes the family when a token three rotations old is reused (RFC 9700 §4.14.2)', async () => {
+    const rp = await rpClient({ token_endpoint_auth_method: 'none' });
+    const { as, tokens } = await tokensFor(rp);
+    let latest = tokens;
+    for (let i = 0; i < 3; i++) latest = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, latest.refresh_token!));
+    expect(await errorOf(await refresh(as, rp, tokens.refresh_token!))).toBe('invalid_grant');
+    expect(await errorOf(await refresh(as, rp, latest.refresh_token!))).toBe('invalid_grant');
+    expect((await oauth.userInfoRequest(as, rp.client, latest.access_token, viaWorker)).status).toBe(401);
+  });
+
+  it('revokes the family when an old token is reused with a scope parameter (RFC 9700 §4.14.2)', async () => {
+    const rp = await rpClient({ token_endpoint_auth_method: 'none' });
+    const { as, tokens } = await tokensFor(rp);
+    const first = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, tokens.refresh_token!));
+    const second = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, first.refresh_token!));
+    expect(await errorOf(await refresh(as, rp, tokens.refresh_token!, { scope: 'openid' }))).toBe('invalid_grant');
+    expect(await errorOf(await refresh(as, rp, second.refresh_token!))).toBe('invalid_grant');
+  });
+
+  it('accepts a confidential client\'s retry of its previous token 30 and 31 s after rotation under the default grace (FAPI 2.0 §5.3.2.1)', async () => {
+    const rp = await rpClient();
+    const { issued, tokens } = await tokensFor(rp);
+    const services = getServices(testEnv);
+    const grace = services.config.refreshGrace;
+    const grant = services.grants.grant(issued.handle);
+    const old_hash = await sha256b64(splitToken(tokens.refresh_token!)!.secret);
+    const now = services.now();
+    expect((await grant.rotateRefresh({ presented_hash: old_hash, next_hash: 'n1', now, grace_seconds: grace })).ok).toBe(true);
+    expect((await grant.rotateRefresh({ presented_hash: old_hash, next_hash: 'n2', now: now + 30, grace_seconds: grace })).ok).toBe(true);
+    expect((await grant.rotateRefresh({ presented_hash: old_hash, next_hash: 'n3', now: now + 31, grace_seconds: grace })).ok).toBe(true);
+    expect(await grant.status({ now: now + 31 })).toMatchObject({ active: true });
+  });
+
+  it('refuses the previous token at exactly the default grace window and revokes the family (RFC 9700 §4.14.2)', async () => {
+    const rp = await rpClient();
+    const { issued, tokens } = await tokensFor(rp);
+    const services = getServices(testEnv);
+    const grace = services.config.refreshGrace;
+    expect(grace).toBe(60);
+    const grant = services.grants.grant(issued.handle);
+    const old_hash = await sha256b64(splitToken(tokens.refresh_token!)!.secret);
+    const now = services.now();
+    expect((await grant.rotateRefresh({ presented_hash: old_hash, next_hash: 'n1', now, grace_seconds: grace })).ok).toBe(true);
+    expect(await grant.rotateRefresh({ presented_hash: old_hash, next_hash: 'n2', now: now + grace, grace_seconds: grace })).toEqual({ ok: false, reason: 'reused' });
+    expect(await grant.rotateRefresh({ presented_hash: 'n1', next_hash: 'n3', now: now + grace, grace_seconds: grace })).toEqual({ ok: false, reason: 'revoked' });
+  });
+
   it('narrows the access token scope on request without narrowing the grant (RFC 6749 §6)', async () => {
     const rp = await rpClient();
     const { as, tokens } = await tokensFor(rp);
