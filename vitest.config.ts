@@ -25,7 +25,7 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ['test/{unit,storage,flows,security}/**/*.test.ts'],
+    include: ['test/{unit,objects,storage,flows,security}/**/*.test.ts'],
     setupFiles: ['./test/helpers/setup.ts'],
     reporters: ['default', logScanReporter],
     onConsoleLog: collect,
