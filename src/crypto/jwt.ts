@@ -1,6 +1,5 @@
 import { SignJWT, type JWTPayload } from 'jose';
 import type { KeyStorePort } from '../storage/ports';
-import { importPrivateKey } from './keys';
 
 /**
  * Signs `payload` with the server's active key for `alg`, setting `kid` and
@@ -9,6 +8,6 @@ import { importPrivateKey } from './keys';
 export async function signJwt(payload: JWTPayload, alg: string, keys: KeyStorePort, typ = 'JWT'): Promise<string> {
   const key = (await keys.ring()).active[alg];
   if (!key) throw new Error(`no active signing key for ${alg}`);
-  const privateKey = await importPrivateKey(key);
+  const privateKey = await key.cryptoKey();
   return new SignJWT(payload).setProtectedHeader({ alg, kid: key.kid, typ }).sign(privateKey);
 }

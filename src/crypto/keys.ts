@@ -35,15 +35,10 @@ export function toPublicJwk(jwk: JWK): JWK {
   return out;
 }
 
-const imported = new Map<string, Promise<CryptoKey>>();
-
-/** The CryptoKey of a signing key, imported once per isolate by `kid` (the JWK is copied only on that first import). */
+/**
+ * The CryptoKey of a signing key. Not cached here: the key ring (built once
+ * per ring by the key store, kept in the services' cache) memoizes it.
+ */
 export function importPrivateKey(key: { kid: string; alg: string; privateJwk: JWK }): Promise<CryptoKey> {
-  let pending = imported.get(key.kid);
-  if (!pending) {
-    pending = importJWK({ ...key.privateJwk, kid: key.kid, alg: key.alg }, key.alg) as Promise<CryptoKey>;
-    imported.set(key.kid, pending);
-    pending.catch(() => imported.delete(key.kid));
-  }
-  return pending;
+  return importJWK({ ...key.privateJwk, kid: key.kid, alg: key.alg }, key.alg) as Promise<CryptoKey>;
 }

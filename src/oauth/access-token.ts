@@ -1,7 +1,7 @@
-import { createLocalJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { errors, jwtVerify } from 'jose';
 import { endpoints, type Config } from '../config';
 import { signJwt } from '../crypto/jwt';
-import type { KeyRing, KeyStorePort } from '../storage/ports';
+import type { KeyStorePort } from '../storage/ports';
 
 /** RFC 9068 §2.1 media type of a JWT access token. */
 export const AT_TYP = 'at+jwt';
@@ -54,18 +54,6 @@ export async function issueAccessToken(input: AccessTokenInput, deps: AccessToke
   return { access_token: await signJwt({ ...claims }, config.accessTokenAlg, deps.keys, AT_TYP), claims };
 }
 
-const keySets = new WeakMap<KeyRing, JWTVerifyGetKey>();
-
-/** The public keys of a key ring as a jose key set, built once per ring so imported keys are reused. */
-function keySet(ring: KeyRing): JWTVerifyGetKey {
-  let set = keySets.get(ring);
-  if (!set) {
-    set = createLocalJWKSet({ keys: ring.publicKeys });
-    keySets.set(ring, set);
-  }
-  return set;
-}
-
 export type VerifyAccessTokenResult = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: string };
 
 const REQUIRED = ['iss', 'sub', 'aud', 'client_id', 'jti', 'iat', 'exp'];
@@ -82,7 +70,7 @@ export async function verifyAccessToken(token: string, deps: AccessTokenDeps): P
   // and surrounding whitespace, which would make `<token>==` or `<token> ` a second spelling of one token.
   if (token.length > 8192 || !COMPACT_JWS.test(token)) return { ok: false, reason: 'not a JWT access token' };
   try {
-    const { payload } = await jwtVerify(token, keySet(await deps.keys.ring()), {
+    const { payload } = await jwtVerify(token, (await deps.keys.ring()).verifier, {
       algorithms: config.signingAlgs,
       typ: AT_TYP,
       issuer: config.issuer,

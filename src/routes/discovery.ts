@@ -2,14 +2,12 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import type { Config } from '../config';
 import { serverMetadata } from '../oauth/discovery';
-import type { KeyRing } from '../storage/ports';
 
 /** OpenID Connect Discovery 1.0 §4 and RFC 8414 §3, plus the JWK Set (RFC 7517 §5). */
 export const discoveryRoutes = new Hono<AppEnv>();
 
-/** Both documents change only with the config or the key ring, so each is serialized once per object. */
+/** The metadata changes only with the config (one per services), so it is serialized once per config; the key ring serializes its own JWK Set. */
 const metadataJson = new WeakMap<Config, string>();
-const jwksJson = new WeakMap<KeyRing, string>();
 
 function serializedOnce<K extends object>(cache: WeakMap<K, string>, key: K, build: () => unknown): string {
   let json = cache.get(key);
@@ -35,7 +33,7 @@ discoveryRoutes.get('/.well-known/oauth-authorization-server', metadata);
 
 discoveryRoutes.get('/jwks', async (c) => {
   const ring = await c.get('services').keys.ring();
-  return c.body(serializedOnce(jwksJson, ring, () => ({ keys: ring.publicKeys })), 200, {
+  return c.body(ring.jwksJson, 200, {
     'Content-Type': 'application/jwk-set+json',
     'Cache-Control': 'public, max-age=300, stale-while-revalidate=60',
     'Access-Control-Allow-Origin': '*',

@@ -1,4 +1,5 @@
 import type { StoredClient } from '../oauth/types';
+import type { IsolateCache } from './isolate-cache';
 import type { ClientStore } from './ports';
 
 const JSON_COLUMNS = new Set(['contacts', 'redirect_uris', 'grant_types', 'response_types', 'jwks', 'post_logout_redirect_uris']);
@@ -80,30 +81,20 @@ export class D1ClientStore implements ClientStore {
   }
 }
 
-interface Entry {
-  client: StoredClient | null;
-  until: number;
-}
-
-const isolateCache = new Map<string, Entry>();
-const MAX_ENTRIES = 1000;
-
 /**
- * Read-through cache of registrations in isolate memory for `ttlSeconds`
- * (CLIENT_CACHE_TTL, default 30 s). Writes through this store evict the entry
- * in this isolate at once; other isolates see a change within the TTL.
+ * Read-through cache of registrations in isolate memory for CLIENT_CACHE_TTL
+ * (default 30 s), misses included. The cache belongs to the request's services
+ * and its keys carry the tenant slot. Writes through this store evict the
+ * entry in this isolate at once; other isolates see a change within the TTL.
  */
 export class CachedClientStore implements ClientStore {
-  constructor(private readonly inner: ClientStore, private readonly ttlSeconds: number, private readonly now = () => Date.now()) {}
+  constructor(private readonly inner: ClientStore, private readonly cache: IsolateCache<StoredClient | null>, private readonly tenant = '') {}
 
   async get(client_id: string): Promise<StoredClient | null> {
-    const hit = isolateCache.get(client_id);
-    if (hit && hit.until > this.now()) return hit.client;
+    const hit = this.cache.get(this.tenant, client_id);
+    if (hit !== undefined) return hit;
     const client = await this.inner.get(client_id);
-    if (this.ttlSeconds > 0) {
-      if (isolateCache.size >= MAX_ENTRIES) isolateCache.delete(isolateCache.keys().next().value!);
-      isolateCache.set(client_id, { client, until: this.now() + this.ttlSeconds * 1000 });
-    }
+    this.cache.set(this.tenant, client_id, client);
     return client;
   }
 
@@ -112,17 +103,17 @@ export class CachedClientStore implements ClientStore {
   }
 
   async create(client: StoredClient): Promise<boolean> {
-    isolateCache.delete(client.client_id);
+    this.cache.delete(this.tenant, client.client_id);
     return this.inner.create(client);
   }
 
   async replace(client: StoredClient): Promise<boolean> {
-    isolateCache.delete(client.client_id);
+    this.cache.delete(this.tenant, client.client_id);
     return this.inner.replace(client);
   }
 
   async remove(client_id: string): Promise<boolean> {
-    isolateCache.delete(client_id);
+    this.cache.delete(this.tenant, client_id);
     return this.inner.remove(client_id);
   }
 }

@@ -1,38 +1,30 @@
+import type { IsolateCache } from './isolate-cache';
 import type { User, UserStore } from './ports';
 
 function fromRow(row: Record<string, unknown>): User {
   return { ...(row as unknown as User), claims: JSON.parse(row.claims as string) };
 }
 
-/** Default lifetime (s) of a user record in isolate memory: CLIENT_CACHE_TTL's default. */
-export const USER_CACHE_TTL = 30;
-const MAX_USERS = 1000;
-const isolateUsers = new Map<string, { user: User; until: number }>();
 
 /**
  * User accounts in D1, table `users` (schema.sql). `get(sub)`, the read of
  * /userinfo and of ID tokens with requested claims, is served from isolate
- * memory for `ttlSeconds` (0 turns it off): a deletion through this store
+ * memory (the services' cache, CLIENT_CACHE_TTL; 0 turns it off): a deletion through this store
  * evicts the entry in this isolate at once, other isolates stop serving the
  * account within the TTL (docs/storage.md). `findByUsername`, the login
  * path, always reads D1.
  */
 export class D1UserStore implements UserStore {
-  constructor(private readonly db: D1Database, private readonly ttlSeconds = USER_CACHE_TTL, private readonly now = () => Date.now()) {}
+  constructor(private readonly db: D1Database, private readonly cache: IsolateCache<User>, private readonly tenant = '') {}
 
   async get(sub: string): Promise<User | null> {
-    const hit = isolateUsers.get(sub);
-    if (hit && hit.until > this.now()) return hit.user;
+    const hit = this.cache.get(this.tenant, sub);
+    if (hit) return hit;
     const row = await this.db.prepare('SELECT * FROM users WHERE sub = ?').bind(sub).first();
     const user = row ? fromRow(row) : null;
     // Only found accounts are kept: a miss is rare (a deleted account) and stays a miss in D1.
-    if (user && this.ttlSeconds > 0) {
-      isolateUsers.delete(sub);
-      if (isolateUsers.size >= MAX_USERS) isolateUsers.delete(isolateUsers.keys().next().value!);
-      isolateUsers.set(sub, { user, until: this.now() + this.ttlSeconds * 1000 });
-    } else {
-      isolateUsers.delete(sub);
-    }
+    if (user) this.cache.set(this.tenant, sub, user);
+    else this.cache.delete(this.tenant, sub);
     return user;
   }
 
@@ -42,7 +34,7 @@ export class D1UserStore implements UserStore {
   }
 
   async create(user: User): Promise<boolean> {
-    isolateUsers.delete(user.sub);
+    this.cache.delete(this.tenant, user.sub);
     const result = await this.db
       .prepare('INSERT OR IGNORE INTO users (sub, username, password_hash, password_salt, password_iterations, claims, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .bind(user.sub, user.username, user.password_hash, user.password_salt, user.password_iterations, JSON.stringify(user.claims), user.created_at)
@@ -53,7 +45,7 @@ export class D1UserStore implements UserStore {
   async remove(sub: string): Promise<boolean> {
     const result = await this.db.prepare('DELETE FROM users WHERE sub = ?').bind(sub).run();
     // After the delete, so a read racing it cannot put the account back.
-    isolateUsers.delete(sub);
+    this.cache.delete(this.tenant, sub);
     return result.meta.changes === 1;
   }
 }

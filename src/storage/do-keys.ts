@@ -1,21 +1,32 @@
-import type { JWK } from 'jose';
+import { createLocalJWKSet, type CryptoKey, type JWK } from 'jose';
 import { ConfigError, type Config, type SigningAlg } from '../config';
-import { generateSigningKey, toPublicJwk } from '../crypto/keys';
+import { generateSigningKey, importPrivateKey, toPublicJwk } from '../crypto/keys';
 import type { KeyStore, StoredKey } from '../objects/key-store';
+import type { IsolateCache } from './isolate-cache';
 import type { KeyRing, KeyStorePort, SigningKey } from './ports';
 
 /** How long (ms) an isolate keeps the key ring before asking the Durable Object again. */
 export const KEY_CACHE_MS = 5 * 60 * 1000;
 
-let cached: { ring: KeyRing; until: number; source: string } | undefined;
-let loading: Promise<KeyRing> | undefined;
+/** Imports the key on first use and keeps the promise; a failed import is retried next time. */
+function lazyImport(key: { kid: string; alg: string; privateJwk: JWK }): () => Promise<CryptoKey> {
+  let pending: Promise<CryptoKey> | undefined;
+  return () => {
+    pending ??= importPrivateKey(key).catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
 
 function ringFrom(keys: Array<{ alg: string; kid: string; privateJwk: JWK; publicJwk: JWK; retired: boolean }>): KeyRing {
   const active: Record<string, SigningKey> = {};
   for (const k of keys) {
-    if (!k.retired && !active[k.alg]) active[k.alg] = { kid: k.kid, alg: k.alg, privateJwk: k.privateJwk };
+    if (!k.retired && !active[k.alg]) active[k.alg] = { kid: k.kid, alg: k.alg, privateJwk: k.privateJwk, cryptoKey: lazyImport(k) };
   }
-  return { active, publicKeys: keys.map((k) => k.publicJwk) };
+  const publicKeys = keys.map((k) => k.publicJwk);
+  return { active, publicKeys, verifier: createLocalJWKSet({ keys: publicKeys }), jwksJson: JSON.stringify({ keys: publicKeys }) };
 }
 
 function fromStored(stored: StoredKey[]): KeyRing {
@@ -31,36 +42,50 @@ async function generateSet(algs: SigningAlg[], now: number): Promise<StoredKey[]
   }));
 }
 
-/** Keys generated once and kept in the KEYS Durable Object ("primary"). */
+/**
+ * Keys generated once and kept in one KEYS Durable Object, named by the
+ * services' key-store slot (`objectName`, "primary" today). The ring is kept
+ * in the services' cache for KEY_CACHE_MS under the tenant slot.
+ */
 export class DurableKeyStore implements KeyStorePort {
-  constructor(private readonly ns: DurableObjectNamespace<KeyStore>, private readonly config: Config, private readonly now: () => number) {}
+  private loading: Promise<KeyRing> | undefined;
+
+  constructor(
+    private readonly ns: DurableObjectNamespace<KeyStore>,
+    private readonly config: Config,
+    private readonly now: () => number,
+    private readonly cache: IsolateCache<KeyRing>,
+    private readonly slot: { tenant: string; objectName: string },
+  ) {}
 
   private get stub() {
-    return this.ns.get(this.ns.idFromName('primary'));
+    return this.ns.get(this.ns.idFromName(this.slot.objectName));
   }
 
   ring(): Promise<KeyRing> {
-    if (cached && cached.source === 'do' && cached.until > Date.now()) return Promise.resolve(cached.ring);
+    const cached = this.cache.get(this.slot.tenant, this.slot.objectName);
+    if (cached) return Promise.resolve(cached);
     // Single flight: concurrent requests on a cold isolate share one load (and one key generation).
-    loading ??= this.load().finally(() => {
-      loading = undefined;
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
     });
-    return loading;
+    return this.loading;
   }
 
   private async load(): Promise<KeyRing> {
     let stored = await this.stub.list();
     const missing = this.config.signingAlgs.filter((alg) => !stored.some((k) => k.alg === alg && k.retired_at === null));
     if (missing.length) stored = await this.stub.initialize(await generateSet(missing, this.now()));
-    const ring = fromStored(stored);
-    cached = { ring, until: Date.now() + KEY_CACHE_MS, source: 'do' };
-    return ring;
+    return this.keep(fromStored(stored));
   }
 
   async rotate(): Promise<KeyRing> {
     const stored = await this.stub.rotate(await generateSet(this.config.signingAlgs, this.now()), this.now());
-    const ring = fromStored(stored);
-    cached = { ring, until: Date.now() + KEY_CACHE_MS, source: 'do' };
+    return this.keep(fromStored(stored));
+  }
+
+  private keep(ring: KeyRing): KeyRing {
+    this.cache.set(this.slot.tenant, this.slot.objectName, ring);
     return ring;
   }
 }

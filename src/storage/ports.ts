@@ -1,4 +1,4 @@
-import type { JWK } from 'jose';
+import type { CryptoKey, JWK, JWTVerifyGetKey } from 'jose';
 import type { GrantData } from '../oauth/grant-data';
 import type { AuthorizationRequest, StoredClient } from '../oauth/types';
 
@@ -37,13 +37,24 @@ export interface SigningKey {
   kid: string;
   alg: string;
   privateJwk: JWK;
+  /** The imported private key, imported on first use and then reused for as long as its ring is cached. */
+  cryptoKey(): Promise<CryptoKey>;
 }
 
+/**
+ * The server's keys as one immutable value. Everything derived from them
+ * (imported keys, the verifying key set, the /jwks body) is built once per
+ * ring and lives exactly as long as the services' cache keeps the ring.
+ */
 export interface KeyRing {
   /** The current signing key per algorithm. */
   active: Record<string, SigningKey>;
   /** Every public key to publish at /jwks, retired ones included. */
   publicKeys: JWK[];
+  /** `publicKeys` as a jose key set, for verifying what this server signed (RFC 7515 §4.1.4 `kid`). */
+  verifier: JWTVerifyGetKey;
+  /** The JWK Set document of `publicKeys`, serialized once (RFC 7517 §5). */
+  jwksJson: string;
 }
 
 export interface KeyStorePort {

@@ -1,7 +1,9 @@
 import { getConfig, type Config } from '../config';
 import type { Env } from '../env';
 import { CachedClientStore, D1ClientStore } from './d1-clients';
-import { DurableKeyStore, StaticKeyStore } from './do-keys';
+import { DurableKeyStore, KEY_CACHE_MS, StaticKeyStore } from './do-keys';
+import { IsolateCache } from './isolate-cache';
+import type { StoredClient } from '../oauth/types';
 import { GrantStore } from './do-grants';
 import { DurableRateLimits } from './do-rate-limits';
 import { DurableReplayStore } from './do-replay';
@@ -10,14 +12,27 @@ import { D1UserStore } from './d1-users';
 import { D1ConsentStore } from './d1-consents';
 import { DurableSessionStore } from './do-sessions';
 import { KvInteractionStore } from './kv-interactions';
-import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, UserStore } from './ports';
+import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyRing, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, User, UserStore } from './ports';
 import { HttpRemoteJwks } from './remote-jwks';
 import { guardBindings } from './guard';
 import { BindingRequestLimit, PAR_RATE_LIMIT_PERIOD } from './binding-rate-limit';
 
+/**
+ * The tenant slot of every isolate-cache key and the key store's object name.
+ * One tenant today; an issuer alias or `Tenant-ID` header fills these later.
+ */
+const DEFAULT_TENANT = { tenant: '', objectName: 'primary' } as const;
+/** Entries per isolate cache before the oldest is pushed out. */
+const CACHE_ENTRIES = 1000;
+
 const STORAGE_BINDINGS = ['PAR_KV', 'DB', 'GRANTS', 'SESSIONS', 'KEYS', 'REPLAY', 'LIMITER'] as const;
 
-/** Everything a request handler needs, built once per env object (isolate). */
+/**
+ * Everything a request handler needs, built once per env object (isolate).
+ * The isolate caches (registrations, users, key ring) belong to these
+ * services, never to a module, so a new env (a test, later a tenant) starts
+ * with its own.
+ */
 export interface Services {
   config: Config;
   /** Epoch seconds. */
@@ -44,14 +59,16 @@ export function getServices(raw: Env): Services {
   const config = getConfig(raw);
   const env = guardBindings(raw, STORAGE_BINDINGS, config.storageTimeoutMs);
   const now = () => Math.floor(Date.now() / 1000);
+  const { tenant } = DEFAULT_TENANT;
+  const cacheMs = config.clientCacheTtl * 1000;
   services = {
     config,
     now,
-    clients: new CachedClientStore(new D1ClientStore(env.DB), config.clientCacheTtl),
+    clients: new CachedClientStore(new D1ClientStore(env.DB), new IsolateCache<StoredClient | null>(cacheMs, CACHE_ENTRIES), tenant),
     pushedRequests: new KvPushedRequestStore(env.PAR_KV, now),
     replay: new DurableReplayStore(env.REPLAY, now),
-    keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, config, now),
-    users: new D1UserStore(env.DB, config.clientCacheTtl),
+    keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, config, now, new IsolateCache<KeyRing>(KEY_CACHE_MS, CACHE_ENTRIES), DEFAULT_TENANT),
+    users: new D1UserStore(env.DB, new IsolateCache<User>(cacheMs, CACHE_ENTRIES), tenant),
     grants: new GrantStore(env.GRANTS),
     rateLimits: new DurableRateLimits(env.LIMITER, now),
     parRateLimit: new BindingRequestLimit(raw.PAR_RATE_LIMIT, PAR_RATE_LIMIT_PERIOD),

@@ -6,6 +6,8 @@ import type { ReplayGuard } from '../../src/objects/replay-guard';
 import { verifyWithClientKeys } from '../../src/oauth/client-keys';
 import type { StoredClient } from '../../src/oauth/types';
 import { D1UserStore } from '../../src/storage/d1-users';
+import { IsolateCache } from '../../src/storage/isolate-cache';
+import type { User } from '../../src/storage/ports';
 import { getServices } from '../../src/storage/services';
 import { createUser, registerClient } from '../helpers/admin';
 import { issueCode } from '../helpers/grant';
@@ -38,7 +40,7 @@ describe('isolate caches keep their bounds', () => {
 
   it('an account deleted elsewhere is served from memory at most for the cache TTL (docs/storage.md)', async () => {
     let clock = Date.now();
-    const users = new D1UserStore(testEnv.DB, 30, () => clock);
+    const users = new D1UserStore(testEnv.DB, new IsolateCache<User>(30_000, 1000, () => clock));
     const { sub } = await createUser();
     expect((await users.get(sub))?.sub).toBe(sub);
     await testEnv.DB.prepare('DELETE FROM users WHERE sub = ?').bind(sub).run(); // another isolate's deletion

@@ -11,6 +11,8 @@ import { verifyWithClientKeys } from '../../src/oauth/client-keys';
 import { serverMetadata } from '../../src/oauth/discovery';
 import { pushAuthorizationRequest } from '../../src/oauth/par';
 import { D1UserStore } from '../../src/storage/d1-users';
+import { IsolateCache } from '../../src/storage/isolate-cache';
+import type { User } from '../../src/storage/ports';
 import { getServices } from '../../src/storage/services';
 import { createUser, registerClient } from '../helpers/admin';
 import { issueCode } from '../helpers/grant';
@@ -163,7 +165,7 @@ describe('hot-path micro-benchmarks (measurement only)', () => {
     await time('Grant.status', 100, async (i) => grant(grants[i]!).status({ now }));
 
     const user = await createUser();
-    const users = new D1UserStore(testEnv.DB);
+    const users = new D1UserStore(testEnv.DB, new IsolateCache<User>(30_000));
     await time('users.get', 300, async () => expect(await users.get(user.sub)).not.toBeNull());
   });
 
