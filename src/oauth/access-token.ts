@@ -1,4 +1,4 @@
-import { errors, jwtVerify } from 'jose';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { endpoints, type Config } from '../config';
 import { signJwt } from '../crypto/jwt';
 import type { KeyStorePort } from '../storage/ports';
@@ -60,6 +60,15 @@ const REQUIRED = ['iss', 'sub', 'aud', 'client_id', 'jti', 'iat', 'exp'];
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
+ * Whether a verified payload's members have the types of our claims; jose has
+ * already checked iss, aud, iat and exp (REQUIRED), and `scope` defaults to ''.
+ */
+function hasClaimTypes(payload: JWTPayload): payload is JWTPayload & Omit<AccessTokenClaims, 'scope'> & { scope?: string } {
+  return typeof payload.client_id === 'string' && typeof payload.sub === 'string' && typeof payload.jti === 'string'
+    && (payload.grant === undefined || typeof payload.grant === 'string') && (payload.scope === undefined || typeof payload.scope === 'string');
+}
+
+/**
  * Validates an access token this server issued (RFC 9068 §4): signature by one
  * of the server's keys, `typ: at+jwt`, issuer, audience and expiry. It does not
  * ask the grant whether the token was revoked; callers do that next.
@@ -78,11 +87,8 @@ export async function verifyAccessToken(token: string, deps: AccessTokenDeps): P
       requiredClaims: REQUIRED,
       currentDate: new Date(deps.now() * 1000),
     });
-    if (typeof payload.client_id !== 'string' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') {
-      return { ok: false, reason: 'malformed claims' };
-    }
-    if (payload.grant !== undefined && typeof payload.grant !== 'string') return { ok: false, reason: 'malformed claims' };
-    return { ok: true, claims: { scope: '', ...payload } as unknown as AccessTokenClaims };
+    if (!hasClaimTypes(payload)) return { ok: false, reason: 'malformed claims' };
+    return { ok: true, claims: { ...payload, scope: payload.scope ?? '' } };
   } catch (error) {
     if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
     if (error instanceof errors.JOSEError) return { ok: false, reason: error.code };
