@@ -19,7 +19,7 @@ const COLUMNS = [
 ] as const;
 
 function toRow(client: StoredClient): unknown[] {
-  const record = client as unknown as Record<string, unknown>;
+  const record: Record<string, unknown> = { ...client };
   return COLUMNS.map((column) => {
     const value = record[column];
     if (value === undefined || value === null) return null;

@@ -1,8 +1,17 @@
 import type { IsolateCache } from './isolate-cache';
 import type { User, UserStore } from './ports';
 
+/** A `users` row (schema.sql) as the port's User: claims are stored as JSON text. */
 function fromRow(row: Record<string, unknown>): User {
-  return { ...(row as unknown as User), claims: JSON.parse(row.claims as string) };
+  return {
+    sub: String(row.sub),
+    username: String(row.username),
+    password_hash: String(row.password_hash),
+    password_salt: String(row.password_salt),
+    password_iterations: Number(row.password_iterations),
+    claims: JSON.parse(row.claims as string) as Record<string, unknown>,
+    created_at: Number(row.created_at),
+  };
 }
 
 
