@@ -12,6 +12,7 @@ import { DurableSessionStore } from './do-sessions';
 import { KvInteractionStore } from './kv-interactions';
 import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, UserStore } from './ports';
 import { HttpRemoteJwks } from './remote-jwks';
+import { IsolateCache } from './isolate-cache';
 import { guardBindings } from './guard';
 import { BindingRequestLimit, PAR_RATE_LIMIT_PERIOD } from './binding-rate-limit';
 
@@ -34,6 +35,8 @@ export interface Services {
   sessions: SessionPort;
   consents: ConsentPort;
   interactions: InteractionPort;
+  /** client_id + source address → epoch second until which this isolate answers client authentication with 429. */
+  clientAuthBlocks: IsolateCache<number>;
   env: Env;
 }
 
@@ -60,6 +63,7 @@ export function getServices(raw: Env): Services {
     sessions: new DurableSessionStore(env.SESSIONS, now),
     consents: new D1ConsentStore(env.DB),
     interactions: new KvInteractionStore(env.PAR_KV, now),
+    clientAuthBlocks: new IsolateCache<number>(config.limits.clientAuthFailures.windowSeconds * 1000, 10_000),
     env,
   };
   built.set(raw, services);
