@@ -1,4 +1,3 @@
-import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import { randomId } from '../crypto/random';
@@ -24,7 +23,5 @@ export const noStore = createMiddleware<AppEnv>(async function noStore(c, next) 
   c.header('Pragma', 'no-cache');
 });
 
-/** The client's address as Cloudflare reports it (`CF-Connecting-IP`); "unknown" where there is none (local tests). */
-export function clientAddress(c: Context<AppEnv>): string {
-  return c.req.header('cf-connecting-ip') ?? 'unknown';
-}
+// Moved to http/request-input.ts; re-exported only until routes/interaction.ts (lane A) imports it from there.
+export { clientAddress } from '../http/request-input';

@@ -2,6 +2,7 @@ import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { endpoints, type Config } from '../config';
 import { signJwt } from '../crypto/jwt';
 import type { KeyStorePort } from '../storage/ports';
+import { tokenTypeOf, type TokenType } from './token-type';
 
 /** RFC 9068 §2.1 media type of a JWT access token. */
 export const AT_TYP = 'at+jwt';
@@ -46,12 +47,19 @@ export function accessTokenAudience(config: Config): string {
 /** The token's own claims; `iat` and `exp` come from the caller's one reading of the clock, so `expires_in` is exact. */
 export type AccessTokenInput = Omit<AccessTokenClaims, 'iss' | 'aud'>;
 
+/** An issued access token with its claims and its `token_type` (RFC 6749 §7.1), which the claims decide. */
+export interface IssuedAccessToken {
+  access_token: string;
+  token_type: TokenType;
+  claims: AccessTokenClaims;
+}
+
 /** Signs an access token with `config.accessTokenAlg` and `typ: at+jwt` (RFC 9068 §2.1). */
-export async function issueAccessToken(input: AccessTokenInput, deps: AccessTokenDeps): Promise<{ access_token: string; claims: AccessTokenClaims }> {
+export async function issueAccessToken(input: AccessTokenInput, deps: AccessTokenDeps): Promise<IssuedAccessToken> {
   const { config } = deps;
   const claims: AccessTokenClaims = { iss: config.issuer, aud: accessTokenAudience(config), ...input };
   for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name as keyof AccessTokenClaims];
-  return { access_token: await signJwt({ ...claims }, config.accessTokenAlg, deps.keys, AT_TYP), claims };
+  return { access_token: await signJwt({ ...claims }, config.accessTokenAlg, deps.keys, AT_TYP), token_type: tokenTypeOf(claims), claims };
 }
 
 export type VerifyAccessTokenResult = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: string };

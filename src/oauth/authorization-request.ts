@@ -1,6 +1,7 @@
 import type { Config } from '../config';
+import { resolveClientPolicy } from './client-policy';
 import { InvalidRequest, InvalidScope, UnauthorizedClient, UnsupportedResponseType } from './errors';
-import { RESPONSE_MODES, isPublicClient, type AuthorizationRequest, type Client, type ResponseMode } from './types';
+import { RESPONSE_MODES, type AuthorizationRequest, type Client, type ResponseMode } from './types';
 
 const PKCE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -36,7 +37,7 @@ function validateScope(params: Map<string, string>, client: Client): string {
 function validatePkce(params: Map<string, string>, client: Client, config: Config) {
   const challenge = params.get('code_challenge');
   const method = params.get('code_challenge_method');
-  const required = isPublicClient(client) || config.requirePkceForAll || config.fapi2 || client.client_profile === 'fapi2';
+  const required = resolveClientPolicy(client, config).pkce_required;
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method without code_challenge');
     if (required) throw new InvalidRequest('code_challenge is required: PKCE with S256 (RFC 7636 §4.4.1, RFC 9700 §2.1.1)');

@@ -7,6 +7,7 @@ import { logEvent } from '../log';
 import type { ClientStore, ReplayStore } from '../storage/ports';
 import type { RemoteJwksPort } from '../storage/ports';
 import { describe, verifyWithClientKeys } from './client-keys';
+import { resolveClientPolicy, type ClientPolicy } from './client-policy';
 import { InvalidClient, InvalidRequest } from './errors';
 import { CLIENT_ASSERTION_TYPS, hasAcceptedTyp } from './jwt-typ';
 import type { AuthMethod, StoredClient } from './types';
@@ -103,14 +104,13 @@ export function extractCredentials(authorization: string | undefined, form: Map<
   return { method: 'none', client_id: bodyId, basic: false };
 }
 
-/** Accepted assertion audiences: issuer, token and PAR endpoint URLs (RFC 9126 §2), or only the issuer for FAPI 2.0. */
-function audienceOk(aud: JWTPayload['aud'], client: StoredClient, config: Config, endpointUrls: string[]): boolean {
-  if (config.fapi2 || client.client_profile === 'fapi2') return aud === config.issuer;
-  const accepted = [config.issuer, ...endpointUrls];
-  return (Array.isArray(aud) ? aud : [aud]).some((a) => typeof a === 'string' && accepted.includes(a));
+/** The assertion `aud` check of the client's policy (RFC 7523 §3, RFC 9126 §2, FAPI 2.0 §5.3.2.1). */
+function audienceOk(aud: JWTPayload['aud'], policy: ClientPolicy): boolean {
+  if (policy.assertion_audience_string_only) return typeof aud === 'string' && policy.assertion_audiences.includes(aud);
+  return (Array.isArray(aud) ? aud : [aud]).some((a) => typeof a === 'string' && policy.assertion_audiences.includes(a));
 }
 
-async function verifyAssertion(creds: PresentedCredentials, client: StoredClient, deps: ClientAuthDeps, endpointUrls: string[]): Promise<string | null> {
+async function verifyAssertion(creds: PresentedCredentials, client: StoredClient, policy: ClientPolicy, deps: ClientAuthDeps): Promise<string | null> {
   const { config } = deps;
   const registeredAlg = client.token_endpoint_auth_signing_alg;
   const family = creds.method === 'client_secret_jwt' ? HMAC_ALGS : ASYMMETRIC_ALGS;
@@ -139,7 +139,7 @@ async function verifyAssertion(creds: PresentedCredentials, client: StoredClient
     if (!result.ok) return result.reason;
     payload = result.payload;
   }
-  if (!audienceOk(payload.aud, client, config, endpointUrls)) return 'aud is not an accepted audience';
+  if (!audienceOk(payload.aud, policy)) return 'aud is not an accepted audience';
   if (payload.exp! - deps.now() > config.maxJwtLifetime + config.clockSkew) return 'exp too far in the future';
   if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) return 'jti missing or too long';
   const fresh = await deps.replay.claim(`client:${client.client_id}`, payload.jti, payload.exp! + config.clockSkew);
@@ -150,13 +150,21 @@ const CAUSES =
   'Client authentication failed. Possible causes: missing or unknown client_id, missing client authentication, ' +
   'invalid client secret, invalid, expired or replayed client assertion JWT, or an authentication method other than the registered one';
 
+/** A client that proved its identity, with the policy that governs it on this request. */
+export interface AuthenticatedClient {
+  client: StoredClient;
+  policy: ClientPolicy;
+}
+
 /**
  * Authenticates the client with its registered method (RFC 6749 §2.3, RFC 7523
- * §3). On failure the response names every possible cause and a `client_auth_id`;
- * the exact cause is logged under that id, never returned (Connect2id model).
+ * §3) and resolves its policy. On failure the response names every possible
+ * cause and a `client_auth_id`; the exact cause is logged under that id, never
+ * returned (Connect2id model).
  */
-export async function authenticateClient(creds: PresentedCredentials, deps: ClientAuthDeps, endpointUrls: string[]): Promise<StoredClient> {
+export async function authenticateClient(creds: PresentedCredentials, deps: ClientAuthDeps): Promise<AuthenticatedClient> {
   const client = creds.client_id.length <= 128 ? await deps.clients.get(creds.client_id) : null;
+  const policy = client ? resolveClientPolicy(client, deps.config) : null;
   let reason: string | null;
   if (!client) reason = 'unknown client_id';
   else if (client.token_endpoint_auth_method !== creds.method) reason = `method ${creds.method} used, ${client.token_endpoint_auth_method} registered`;
@@ -164,9 +172,9 @@ export async function authenticateClient(creds: PresentedCredentials, deps: Clie
   else if (creds.method === 'client_secret_basic' || creds.method === 'client_secret_post') {
     // One SHA-256 of the presented secret, compared in constant time with the stored digest.
     reason = client.client_secret_hash && (await matchesSha256(creds.secret ?? '', client.client_secret_hash)) ? null : 'wrong client secret';
-  } else reason = await verifyAssertion(creds, client, deps, endpointUrls);
+  } else reason = await verifyAssertion(creds, client, policy!, deps);
 
-  if (reason === null && client) return client;
+  if (reason === null && client) return { client, policy: policy! };
   const client_auth_id = randomId();
   logEvent('client_auth_failed', { request_id: deps.requestId, client_auth_id, client_id: creds.client_id.slice(0, 128), method: creds.method, reason });
   throw new InvalidClient(CAUSES, {

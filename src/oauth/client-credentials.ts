@@ -2,6 +2,7 @@ import { logEvent } from '../log';
 import { issueAccessToken } from './access-token';
 import { SCOPES } from './discovery';
 import { InvalidScope, UnauthorizedClient } from './errors';
+import type { ClientRequest } from './request-input';
 import { newJti, type TokenDeps, type TokenResponse } from './token-response';
 import { parseScope } from './token-scope';
 import { isPublicClient, type StoredClient } from './types';
@@ -31,13 +32,14 @@ export function clientCredentialsScope(client: StoredClient, requested: string |
  * token (§4.4.3) and no ID token. The token names no grant object, so it lives
  * until it expires; it cannot be revoked one by one.
  */
-export async function clientCredentialsGrant(client: StoredClient, form: Map<string, string>, deps: TokenDeps): Promise<TokenResponse> {
+export async function clientCredentialsGrant(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
+  const { client, form } = request;
   if (isPublicClient(client)) throw new UnauthorizedClient('client_credentials needs an authenticated client (RFC 6749 section 4.4)');
   const scope = clientCredentialsScope(client, form.get('scope'));
   const jti = newJti();
   const now = deps.now();
   const exp = now + deps.config.accessTokenLifetime;
-  const { access_token } = await issueAccessToken({ sub: client.client_id, client_id: client.client_id, scope, jti, iat: now, exp }, deps);
+  const { access_token, token_type } = await issueAccessToken({ sub: client.client_id, client_id: client.client_id, scope, jti, iat: now, exp }, deps);
   logEvent('token_issued', { request_id: deps.requestId, client_id: client.client_id, grant_type: 'client_credentials', jti });
-  return { access_token, token_type: 'Bearer', expires_in: exp - now, scope };
+  return { access_token, token_type, expires_in: exp - now, scope };
 }

@@ -3,6 +3,8 @@ import type { GrantPort } from '../storage/ports';
 import { verifyAccessToken, type AccessTokenDeps } from './access-token';
 import { InvalidClient, InvalidRequest } from './errors';
 import { splitToken } from './grant-data';
+import type { ClientRequest } from './request-input';
+import { tokenTypeOf } from './token-type';
 import { isPublicClient, type StoredClient } from './types';
 
 export interface IntrospectionDeps extends AccessTokenDeps {
@@ -20,7 +22,8 @@ const INACTIVE = { active: false } as const;
  * to. Everything else, like anything expired, revoked or unknown, is
  * `{"active": false}` (§2.2), so the answer reveals nothing (§4).
  */
-export async function introspectToken(client: StoredClient, form: Map<string, string>, deps: IntrospectionDeps): Promise<Record<string, unknown>> {
+export async function introspectToken(request: ClientRequest, deps: IntrospectionDeps): Promise<Record<string, unknown>> {
+  const { client, form } = request;
   if (isPublicClient(client)) throw new InvalidClient('the introspection endpoint needs an authenticated client (RFC 7662 section 2.1)');
   const token = form.get('token');
   if (token === undefined) throw new InvalidRequest('token is required (RFC 7662 section 2.1)');
@@ -39,7 +42,7 @@ async function introspectAccessToken(client: StoredClient, token: string, deps: 
     if (!status.active) return INACTIVE;
   }
   const { grant: _grant, ...visible } = claims;
-  return { active: true, token_type: 'Bearer', ...visible };
+  return { active: true, token_type: tokenTypeOf(claims), ...visible };
 }
 
 async function introspectRefreshToken(client: StoredClient, parts: { handle: string; secret: string }, deps: IntrospectionDeps): Promise<Record<string, unknown>> {

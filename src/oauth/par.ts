@@ -6,6 +6,7 @@ import { validateAuthorizationRequest } from './authorization-request';
 import { InvalidRequest, InvalidRequestObject } from './errors';
 import type { ParHookContext, ParHooks } from './hooks';
 import { verifyRequestObject } from './request-object';
+import type { ClientRequest } from './request-input';
 import type { AuthorizationRequest, StoredClient } from './types';
 
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
@@ -26,6 +27,7 @@ export interface ParDeps {
   remoteJwks: RemoteJwksPort;
   hooks: ParHooks;
   now: () => number;
+  requestId: string;
 }
 
 export interface ParResult {
@@ -33,10 +35,10 @@ export interface ParResult {
   handle: string;
 }
 
-/** What the deployer's PAR hooks see: the request context and the client without its secrets. */
-function parHookContext(client: StoredClient, context: Omit<ParHookContext, 'client' | 'now'>, now: number): ParHookContext {
+/** What the deployer's PAR hooks see: the request's id and headers, and the client without its secrets. */
+function parHookContext(client: StoredClient, headers: Headers, requestId: string, now: number): ParHookContext {
   const { client_secret_hash: _h, client_secret_sealed: _s, ...publicClient } = client;
-  return { ...context, client: publicClient, now };
+  return { requestId, headers, client: publicClient, now };
 }
 
 /**
@@ -44,7 +46,8 @@ function parHookContext(client: StoredClient, context: Omit<ParHookContext, 'cli
  * (RFC 9126 §2): validates it fully, lets the deployer's hooks inspect it,
  * stores it under a fresh handle and answers with its request_uri.
  */
-export async function pushAuthorizationRequest(client: StoredClient, form: Map<string, string>, deps: ParDeps, context: Omit<ParHookContext, 'client' | 'now'>): Promise<ParResult> {
+export async function pushAuthorizationRequest(request: ClientRequest, deps: ParDeps): Promise<ParResult> {
+  const { client, form } = request;
   const { config } = deps;
   const now = deps.now();
   if (form.has('request_uri')) throw new InvalidRequest('request_uri must not be sent to the PAR endpoint (RFC 9126 §2.1)');
@@ -63,18 +66,18 @@ export async function pushAuthorizationRequest(client: StoredClient, form: Map<s
     throw new InvalidRequest('client_id does not match the authenticated client');
   }
 
-  let request = validateAuthorizationRequest(params, client, config);
+  let validated = validateAuthorizationRequest(params, client, config);
   // Built only when a deployer hook is installed: the common path copies no client record.
   let hookContext: ParHookContext | undefined;
-  const hookContextOf = () => (hookContext ??= parHookContext(client, context, now));
+  const hookContextOf = () => (hookContext ??= parHookContext(client, request.headers, deps.requestId, now));
   if (deps.hooks.createPar) {
-    const changed = await deps.hooks.createPar(request, hookContextOf());
+    const changed = await deps.hooks.createPar(validated, hookContextOf());
     // What a hook returns is validated again like the pushed request: a hook cannot store an unregistered redirect_uri.
-    if (changed) request = validateAuthorizationRequest(asParams({ ...changed, client_id: client.client_id }), client, config);
+    if (changed) validated = validateAuthorizationRequest(asParams({ ...changed, client_id: client.client_id }), client, config);
   }
 
   const handle = randomToken(32);
-  await deps.pushedRequests.put(handle, { client_id: client.client_id, request, expires_at: now + lifetime }, lifetime);
+  await deps.pushedRequests.put(handle, { client_id: client.client_id, request: validated, expires_at: now + lifetime }, lifetime);
   let body: Record<string, unknown> = { request_uri: REQUEST_URI_PREFIX + handle, expires_in: lifetime };
   if (deps.hooks.modifyParResponse) {
     const extra = await deps.hooks.modifyParResponse({ ...body }, hookContextOf());

@@ -5,6 +5,7 @@ import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
 import { InvalidGrant, InvalidRequest } from './errors';
 import { joinToken, splitToken } from './grant-data';
+import type { ClientRequest } from './request-input';
 import { mintGrantTokens, newJti, type TokenDeps, type TokenResponse } from './token-response';
 import { hasScope, narrowScope, parseScope } from './token-scope';
 import { isPublicClient, type Client, type StoredClient } from './types';
@@ -55,7 +56,8 @@ function refused(reason: string, client: StoredClient, deps: TokenDeps): never {
  * narrow the new access token's scope, never widen it. A token presented by
  * another client is treated as stolen and its grant revoked.
  */
-export async function refreshTokens(client: StoredClient, form: Map<string, string>, deps: TokenDeps): Promise<TokenResponse> {
+export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
+  const { client, form } = request;
   const presented = form.get('refresh_token');
   if (presented === undefined) throw new InvalidRequest('refresh_token is required (RFC 6749 section 6)');
   const parts = splitToken(presented);

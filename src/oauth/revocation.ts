@@ -4,6 +4,7 @@ import type { GrantPort } from '../storage/ports';
 import { verifyAccessToken, type AccessTokenDeps } from './access-token';
 import { InvalidRequest } from './errors';
 import { splitToken } from './grant-data';
+import type { ClientRequest } from './request-input';
 import type { StoredClient } from './types';
 
 export interface RevocationDeps extends AccessTokenDeps {
@@ -20,7 +21,8 @@ export interface RevocationDeps extends AccessTokenDeps {
  * invalid, expired or belongs to another client changes nothing, and the
  * answer is the same 200 either way (§2.2), so it reveals nothing.
  */
-export async function revokeToken(client: StoredClient, form: Map<string, string>, deps: RevocationDeps): Promise<void> {
+export async function revokeToken(request: ClientRequest, deps: RevocationDeps): Promise<void> {
+  const { client, form } = request;
   const token = form.get('token');
   if (token === undefined) throw new InvalidRequest('token is required (RFC 7009 section 2.1)');
   const parts = splitToken(token);

@@ -1,11 +1,12 @@
+import { exchangeAuthorizationCode } from './authorization-code-grant';
 import { clientCredentialsGrant } from './client-credentials';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from './errors';
 import { refreshTokens } from './refresh-token';
-import { exchangeAuthorizationCode } from './token-exchange';
 import type { TokenDeps, TokenResponse } from './token-response';
-import type { StoredClient } from './types';
+import type { ClientRequest } from './request-input';
 
-type GrantHandler = (client: StoredClient, form: Map<string, string>, deps: TokenDeps) => Promise<TokenResponse>;
+/** A grant type's handler: the authenticated request in, the RFC 6749 §5.1 response out. */
+type GrantHandler = (request: ClientRequest, deps: TokenDeps) => Promise<TokenResponse>;
 
 const HANDLERS: Record<string, GrantHandler> = {
   authorization_code: exchangeAuthorizationCode,
@@ -18,7 +19,8 @@ const HANDLERS: Record<string, GrantHandler> = {
  * (RFC 6749 §4.1.3, §4.4.2, §6): an unknown type is `unsupported_grant_type`,
  * one the client did not register is `unauthorized_client` (§5.2).
  */
-export function handleTokenRequest(client: StoredClient, form: Map<string, string>, deps: TokenDeps): Promise<TokenResponse> {
+export function handleTokenRequest(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
+  const { client, form } = request;
   const grantType = form.get('grant_type');
   if (grantType === undefined) throw new InvalidRequest('grant_type is required (RFC 6749 section 4.1.3)');
   const handler = Object.hasOwn(HANDLERS, grantType) ? HANDLERS[grantType] : undefined;
@@ -26,5 +28,5 @@ export function handleTokenRequest(client: StoredClient, form: Map<string, strin
   if (!client.grant_types.includes(grantType)) {
     throw new UnauthorizedClient(`the client is not registered for the ${grantType} grant type`);
   }
-  return handler(client, form, deps);
+  return handler(request, deps);
 }

@@ -7,6 +7,7 @@ import { requestedClaims, selectUserClaims } from './claims';
 import type { GrantData } from './grant-data';
 import { issueIdToken } from './id-token';
 import { hasScope } from './token-scope';
+import type { TokenType } from './token-type';
 import type { StoredClient } from './types';
 
 /** What the token endpoint's grant handlers need: ports and the clock, no HTTP. */
@@ -19,7 +20,7 @@ export interface TokenDeps extends AccessTokenDeps {
 /** RFC 6749 §5.1 successful response, plus the OpenID Connect Core §3.1.3.3 `id_token`. */
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  token_type: TokenType;
   expires_in: number;
   scope: string;
   refresh_token?: string;
@@ -66,7 +67,7 @@ export async function mintGrantTokens(input: GrantTokensInput, deps: TokenDeps):
   ]);
   const body: TokenResponse = {
     access_token: at.access_token,
-    token_type: 'Bearer',
+    token_type: at.token_type,
     expires_in: input.exp - input.iat,
     scope: input.scope,
   };

@@ -3,6 +3,7 @@ import type { UserStore } from '../storage/ports';
 import { verifyAccessToken, type AccessTokenClaims, type AccessTokenDeps } from './access-token';
 import { requestedClaims, scopeClaims, selectUserClaims } from './claims';
 import { InvalidToken, OAuthError } from './errors';
+import type { ProtectedResourceRequest } from './request-input';
 import type { GrantData } from './grant-data';
 import { hasScope } from './token-scope';
 
@@ -52,8 +53,8 @@ export async function requireLiveUserToken(token: string, deps: UserInfoDeps): P
  * check and the account read run side by side (one round trip of latency,
  * not two); nothing from the account is answered unless the grant is live.
  */
-export async function readUserInfo(token: string, deps: UserInfoDeps): Promise<Record<string, unknown>> {
-  const claims = await verifiedUserToken(token, deps);
+export async function readUserInfo(request: ProtectedResourceRequest, deps: UserInfoDeps): Promise<Record<string, unknown>> {
+  const claims = await verifiedUserToken(request.access_token.value, deps);
   const [data, user] = await Promise.all([liveGrantData(claims, deps), deps.users.get(claims.sub)]);
   if (!user) throw new InvalidToken('the end-user of this access token no longer exists');
   const names = new Set([...scopeClaims(claims.scope), ...requestedClaims(data.claims, 'userinfo')]);

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { logEvent } from '../log';
 import { adminAuth } from '../middleware/admin-auth';
-import { readBody } from '../middleware/form';
+import { readBody } from '../http/form';
 import { publicView, registerClient, replaceClient } from '../oauth/client-registration';
 import { InvalidRequest, NotFound, OAuthError } from '../oauth/errors';
 import { createUser } from '../oauth/users';

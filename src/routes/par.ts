@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
-import { authenticateRequest } from '../middleware/client-auth';
+import { clientRequest } from '../http/request-input';
+import { clientAuth } from '../middleware/client-auth';
 import { noStore } from '../middleware/context';
-import { readForm } from '../middleware/form';
 import { MethodNotAllowed, NotFound, TooManyRequests } from '../oauth/errors';
 import { pushAuthorizationRequest } from '../oauth/par';
 
@@ -14,18 +14,14 @@ parRoutes.use('*', async (c, next) => {
   await next();
 });
 
-parRoutes.post('/', noStore, async (c) => {
+parRoutes.post('/', noStore, clientAuth, async (c) => {
   const services = c.get('services');
-  const form = await readForm(c, services.config.maxBodyBytes);
-  const client = await authenticateRequest(c, form);
+  const request = clientRequest(c);
   const parLimit = services.parRateLimit;
-  if (!(await parLimit.allow(client.client_id))) {
+  if (!(await parLimit.allow(request.client.client_id))) {
     throw new TooManyRequests('too many pushed authorization requests for this client; retry later', { headers: { 'Retry-After': String(parLimit.retryAfter) } });
   }
-  const { body } = await pushAuthorizationRequest(client, form, { ...services, hooks: c.get('hooks').par ?? {} }, {
-    requestId: c.get('requestId'),
-    headers: c.req.raw.headers,
-  });
+  const { body } = await pushAuthorizationRequest(request, { ...services, hooks: c.get('hooks').par ?? {}, requestId: c.get('requestId') });
   return c.json(body, 201);
 });
 

@@ -1,19 +1,16 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
-import { authenticateRequest } from '../middleware/client-auth';
+import { clientRequest } from '../http/request-input';
+import { clientAuth } from '../middleware/client-auth';
 import { noStore } from '../middleware/context';
-import { readForm } from '../middleware/form';
 import { MethodNotAllowed } from '../oauth/errors';
 import { revokeToken } from '../oauth/revocation';
 
 /** RFC 7009 §2: the token revocation endpoint. */
 export const revokeRoutes = new Hono<AppEnv>();
 
-revokeRoutes.post('/', noStore, async (c) => {
-  const services = c.get('services');
-  const form = await readForm(c, services.config.maxBodyBytes);
-  const client = await authenticateRequest(c, form);
-  await revokeToken(client, form, { ...services, requestId: c.get('requestId') });
+revokeRoutes.post('/', noStore, clientAuth, async (c) => {
+  await revokeToken(clientRequest(c), { ...c.get('services'), requestId: c.get('requestId') });
   // RFC 7009 §2.2: 200 whether or not anything was revoked; the body is empty.
   return c.body(null, 200);
 });

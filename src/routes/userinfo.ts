@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppEnv } from '../app-env';
-import { bearerChallenge, missingTokenResponse, readBearerToken } from '../middleware/bearer';
+import { requestInput } from '../http/request-input';
+import { accessTokenAuth, bearerChallenge } from '../middleware/bearer';
 import { noStore } from '../middleware/context';
 import { MethodNotAllowed } from '../oauth/errors';
+import { TOKEN_TYPES } from '../oauth/token-type';
 import { readUserInfo } from '../oauth/userinfo';
 
 /**
@@ -21,11 +23,10 @@ userinfoRoutes.use('*', cors({
   maxAge: 600,
 }));
 
-userinfoRoutes.on(['GET', 'POST'], '/', noStore, bearerChallenge(), async (c) => {
-  const token = await readBearerToken(c);
-  if (token === null) return missingTokenResponse(c);
-  return c.json(await readUserInfo(token, c.get('services')));
-});
+const schemes = TOKEN_TYPES;
+
+userinfoRoutes.on(['GET', 'POST'], '/', noStore, bearerChallenge({ schemes }), accessTokenAuth({ schemes }), async (c) =>
+  c.json(await readUserInfo({ ...requestInput(c), access_token: c.get('accessToken') }, c.get('services'))));
 
 userinfoRoutes.all('/', () => {
   throw new MethodNotAllowed('the UserInfo endpoint accepts GET and POST (OpenID Connect Core 5.3)', { headers: { Allow: 'GET, POST' } });

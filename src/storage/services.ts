@@ -49,6 +49,8 @@ export interface Services {
   sessions: SessionPort;
   consents: ConsentPort;
   interactions: InteractionPort;
+  /** client_id + source address → epoch second until which this isolate answers client authentication with 429. */
+  clientAuthBlocks: IsolateCache<number>;
 }
 
 const built = new WeakMap<object, Services>();
@@ -76,6 +78,7 @@ export function getServices(raw: Env): Services {
     sessions: new DurableSessionStore(env.SESSIONS, now),
     consents: new D1ConsentStore(env.DB),
     interactions: new KvInteractionStore(env.PAR_KV, now),
+    clientAuthBlocks: new IsolateCache<number>(config.limits.clientAuthFailures.windowSeconds * 1000, 10_000),
   };
   built.set(raw, services);
   return services;

@@ -107,6 +107,11 @@ describe('client authentication with private_key_jwt', () => {
     expect((await parForm(withAssertion(await clientAssertion(c.id, c.key))))).toHaveProperty('status', 201);
   });
 
+  it('for a fapi2 client refuses the issuer inside an aud array: a string only (FAPI 2.0 §5.3.2.1)', async () => {
+    const c = await setup({ client_profile: 'fapi2' });
+    await unauthorized(async () => parForm(withAssertion(await clientAssertion(c.id, c.key, { aud: [ISSUER] as never }))));
+  });
+
   it('with FAPI2=true refuses the token endpoint as aud for every client (DESIGN.md)', async () => {
     const c = await setup();
     const fetch = appWith({ FAPI2: 'true' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthError } from '../../src/oauth/errors';
-import { parseParams, readBody } from '../../src/middleware/form';
+import { parseParams, readBody } from '../../src/http/form';
 
 /** Form parameter parsing (RFC 6749 §3.1: no repeated parameters, empty means omitted). */
 describe('parseParams', () => {

@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from '../../src/crypto/password';
 import { matchesSha256, timingSafeEqualStrings, sha256b64 } from '../../src/crypto/hash';
 import { authenticateClient, extractCredentials } from '../../src/oauth/client-auth';
 import { verifyWithClientKeys } from '../../src/oauth/client-keys';
+import { resolveClientPolicy } from '../../src/oauth/client-policy';
 import { serverMetadata } from '../../src/oauth/discovery';
 import { pushAuthorizationRequest } from '../../src/oauth/par';
 import { D1UserStore } from '../../src/storage/d1-users';
@@ -84,14 +85,13 @@ describe('hot-path micro-benchmarks (measurement only)', () => {
     const secretClient = await registerClient({ token_endpoint_auth_method: 'client_secret_basic' });
     const header = basic(secretClient.client_id, secretClient.client_secret!);
     const deps = { ...services, requestId: 'perf' };
-    const urls = [`${ISSUER}/token`, `${ISSUER}/par`];
     const stored = (await services.clients.get(secretClient.client_id))!;
     await compare('client secret check', 1000, {
       'before (3 digests)': async () => timingSafeEqualStrings(await sha256b64(secretClient.client_secret!), stored.client_secret_hash!),
       'after (1 digest)': () => matchesSha256(secretClient.client_secret!, stored.client_secret_hash!),
     });
     await time('authenticateClient client_secret_basic', 2000, async () => {
-      await authenticateClient(extractCredentials(header, new Map()), deps, urls);
+      await authenticateClient(extractCredentials(header, new Map()), deps);
     });
 
     const key = await clientKey('ES256');
@@ -113,10 +113,11 @@ describe('hot-path micro-benchmarks (measurement only)', () => {
     });
 
     const nullStore = { put: async () => {}, get: async () => null };
-    const parDeps = { ...services, pushedRequests: nullStore, hooks: {} };
+    const parDeps = { ...services, pushedRequests: nullStore, hooks: {}, requestId: 'perf' };
     const params = new Map(Object.entries(authzParams()));
+    const parRequest = { method: 'POST', url: `${ISSUER}/par`, headers: new Headers(), form: params, client: stored, policy: resolveClientPolicy(stored, services.config) };
     await time('pushAuthorizationRequest (no storage)', 2000, async () =>
-      pushAuthorizationRequest(stored, params, parDeps, { requestId: 'perf', headers: new Headers() }));
+      pushAuthorizationRequest(parRequest, parDeps));
 
     // What remains of the token path's own CPU: its two signatures (ES256 access token, RS256 ID token by default).
     await compare('token signatures', 300, {

@@ -5,6 +5,7 @@ import { presentedPkce, type CodeBindings } from './authorization-code';
 import { InvalidGrant, InvalidRequest } from './errors';
 import { joinToken, splitToken } from './grant-data';
 import { mayIssueRefreshToken } from './refresh-token';
+import type { ClientRequest } from './request-input';
 import { mintGrantTokens, newJti, type TokenDeps, type TokenResponse } from './token-response';
 import type { StoredClient } from './types';
 
@@ -37,7 +38,8 @@ function presentedRedirectUri(client: StoredClient, form: Map<string, string>): 
  * The refresh token is committed before the granted scope is known; when
  * `mayIssueRefreshToken` then says no, its secret is dropped unseen.
  */
-export async function exchangeAuthorizationCode(client: StoredClient, form: Map<string, string>, deps: TokenDeps): Promise<TokenResponse> {
+export async function exchangeAuthorizationCode(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
+  const { client, form } = request;
   const code = form.get('code');
   if (code === undefined) throw new InvalidRequest('code is required (RFC 6749 section 4.1.3)');
   const verifier = form.get('code_verifier');

@@ -1,0 +1,46 @@
+import { endpoints, type Config } from '../config';
+import { isPublicClient, type Client } from './types';
+
+/**
+ * What the rules for one client are on this request, resolved once from the
+ * server's settings and the client's registration, so no entry point repeats
+ * `config.x || client.y`.
+ */
+export interface ClientPolicy {
+  /** FAPI 2.0 Security Profile: set globally (`FAPI2`) or by `client_profile: "fapi2"`. */
+  fapi2: boolean;
+  /** PKCE is required at the authorization endpoint (RFC 9700 §2.1.1, RFC 7636 §4.4.1). */
+  pkce_required: boolean;
+  /**
+   * The `aud` values a client assertion may carry (RFC 7523 §3, RFC 9126 §2):
+   * the issuer, token, PAR, revocation and introspection endpoint URLs; only
+   * the issuer under FAPI 2.0.
+   */
+  assertion_audiences: readonly string[];
+  /** FAPI 2.0 §5.3.2.1: the issuer only "as a string", never inside an array. */
+  assertion_audience_string_only: boolean;
+}
+
+const defaultAudiences = new WeakMap<Config, readonly string[]>();
+
+/** The default assertion audiences of a configuration, built once per config object. */
+function audiencesOf(config: Config): readonly string[] {
+  let audiences = defaultAudiences.get(config);
+  if (!audiences) {
+    const urls = endpoints(config);
+    audiences = [config.issuer, urls.token, urls.par, urls.revocation, urls.introspection];
+    defaultAudiences.set(config, audiences);
+  }
+  return audiences;
+}
+
+/** Resolves the policy of `client` under `config` (DESIGN.md "Client assertion aud"; FAPI 2.0 §5.3). */
+export function resolveClientPolicy(client: Client, config: Config): ClientPolicy {
+  const fapi2 = config.fapi2 || client.client_profile === 'fapi2';
+  return {
+    fapi2,
+    pkce_required: isPublicClient(client) || config.requirePkceForAll || fapi2,
+    assertion_audiences: fapi2 ? [config.issuer] : audiencesOf(config),
+    assertion_audience_string_only: fapi2,
+  };
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { getConfig } from '../../src/config';
+import { resolveClientPolicy } from '../../src/oauth/client-policy';
+import type { Client } from '../../src/oauth/types';
+import { ISSUER } from '../helpers/worker';
+
+const config = getConfig({ ISSUER });
+const client = (overrides: Partial<Client> = {}): Client => ({
+  client_id: 'c1', redirect_uris: ['https://rp.example/cb'], token_endpoint_auth_method: 'private_key_jwt',
+  grant_types: ['authorization_code'], response_types: ['code'], client_profile: 'default', ...overrides,
+} as Client);
+
+describe('resolveClientPolicy', () => {
+  it('accepts the issuer, token, PAR, revocation and introspection URLs as assertion aud by default (RFC 9126 §2, DESIGN.md)', () => {
+    expect(resolveClientPolicy(client(), config)).toEqual({
+      fapi2: false,
+      pkce_required: false,
+      assertion_audiences: [ISSUER, `${ISSUER}/token`, `${ISSUER}/par`, `${ISSUER}/revoke`, `${ISSUER}/introspect`],
+      assertion_audience_string_only: false,
+    });
+  });
+
+  it('for client_profile fapi2 requires PKCE and accepts only the issuer, as a string (FAPI 2.0 §5.3.2.1, §5.3.2.2)', () => {
+    expect(resolveClientPolicy(client({ client_profile: 'fapi2' }), config)).toEqual({
+      fapi2: true, pkce_required: true, assertion_audiences: [ISSUER], assertion_audience_string_only: true,
+    });
+  });
+
+  it('with FAPI2=true applies the FAPI 2.0 policy to every client (DESIGN.md)', () => {
+    expect(resolveClientPolicy(client(), getConfig({ ISSUER, FAPI2: 'true' }))).toMatchObject({ fapi2: true, pkce_required: true, assertion_audiences: [ISSUER] });
+  });
+
+  it('requires PKCE for public clients (RFC 9700 §2.1.1) and for all with REQUIRE_PKCE_FOR_ALL', () => {
+    expect(resolveClientPolicy(client({ token_endpoint_auth_method: 'none' }), config).pkce_required).toBe(true);
+    expect(resolveClientPolicy(client(), getConfig({ ISSUER, REQUIRE_PKCE_FOR_ALL: 'true' })).pkce_required).toBe(true);
+  });
+});
