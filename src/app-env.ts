@@ -1,6 +1,5 @@
-import type { Context } from 'hono';
 import type { Env } from './env';
-import type { OAuthError } from './oauth/errors';
+import type { ResponseTarget } from './oauth/authorization-response';
 import type { Hooks } from './oauth/hooks';
 import type { Services } from './storage/services';
 
@@ -11,7 +10,14 @@ export interface AppEnv {
     requestId: string;
     services: Services;
     hooks: Hooks;
-    /** Set by routes that answer errors as HTML or redirects instead of JSON. */
-    errorPage?: (error: OAuthError, c: Context<AppEnv>) => Response;
+    /** Set by `browserFacing` routes: errors are HTML pages or redirects, never JSON. */
+    browserFacing?: boolean;
+    /**
+     * Where this request's errors may be sent as an authorization error response
+     * (RFC 6749 §4.1.2.1): set as soon as a redirect_uri registered for the
+     * client is known, provisionally from the raw parameters, then from the
+     * validated request. Unset, every error is a page.
+     */
+    responseTarget?: ResponseTarget;
   };
 }
