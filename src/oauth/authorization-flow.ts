@@ -29,6 +29,7 @@ export type AuthorizationStep =
   /** Send `error` to the client as an error response (RFC 6749 §4.1.2.1). */
   | { kind: 'error'; error: OAuthError };
 
+/** What the flow reads and writes: consents, accounts, interactions, grants and sessions through their ports (storage/ports.ts). */
 export interface FlowDeps {
   config: Config;
   now: () => number;

@@ -15,6 +15,7 @@ import { RESPONSE_MODES, type Client, type ResponseMode, type StoredClient } fro
  * stage is its own call so the caller can record the target in between.
  */
 
+/** The ports and settings resolution reads: clients, pushed requests (RFC 9126), request object keys (RFC 9101). */
 export interface ResolutionDeps {
   config: Config;
   clients: ClientStore;
