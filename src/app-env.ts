@@ -1,7 +1,6 @@
-import type { Context } from 'hono';
 import type { Env } from './env';
 import type { AuthenticatedClient } from './oauth/client-auth';
-import type { OAuthError } from './oauth/errors';
+import type { ResponseTarget } from './oauth/authorization-response';
 import type { Hooks } from './oauth/hooks';
 import type { PresentedAccessToken } from './oauth/request-input';
 import type { Services } from './storage/services';
@@ -19,7 +18,14 @@ export interface AppEnv {
     client: AuthenticatedClient;
     /** The access token `accessTokenAuth` read. */
     accessToken: PresentedAccessToken;
-    /** Set by routes that answer errors as HTML or redirects instead of JSON. */
-    errorPage?: (error: OAuthError, c: Context<AppEnv>) => Response;
+    /** Set by `browserFacing` routes: errors are HTML pages or redirects, never JSON. */
+    browserFacing?: boolean;
+    /**
+     * Where this request's errors may be sent as an authorization error response
+     * (RFC 6749 §4.1.2.1): set as soon as a redirect_uri registered for the
+     * client is known, provisionally from the raw parameters, then from the
+     * validated request. Unset, every error is a page.
+     */
+    responseTarget?: ResponseTarget;
   };
 }

@@ -22,6 +22,3 @@ export const noStore = createMiddleware<AppEnv>(async function noStore(c, next) 
   c.header('Cache-Control', 'no-store');
   c.header('Pragma', 'no-cache');
 });
-
-// Moved to http/request-input.ts; re-exported only until routes/interaction.ts (lane A) imports it from there.
-export { clientAddress } from '../http/request-input';

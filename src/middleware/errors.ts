@@ -1,29 +1,45 @@
 import type { Context } from 'hono';
-import { ConfigError } from '../config';
-import { OAuthError } from '../oauth/errors';
-import { logError } from '../log';
 import type { AppEnv } from '../app-env';
+import { ConfigError } from '../config';
+import { sendAuthorizationResponse, sendErrorPage } from '../http/browser-responses';
+import { logError, logEvent } from '../log';
+import { errorParams } from '../oauth/authorization-response';
+import { OAuthError } from '../oauth/errors';
+
+/** Anything that is not an OAuthError: logged with the request id, answered as `server_error` without internals, never redirected. */
+function asOAuthError(error: Error, requestId: string): OAuthError {
+  if (error instanceof OAuthError) return error;
+  if (error instanceof ConfigError) {
+    logError('config_error', { request_id: requestId, setting: error.setting, message: error.message });
+    return new OAuthError('server_error', error.message, 500, { allowRedirect: false });
+  }
+  logError('unexpected_error', { request_id: requestId, name: error.name, message: error.message, stack: error.stack?.split('\n').slice(0, 4) });
+  return new OAuthError('server_error', `The server met an unexpected condition (request id ${requestId})`, 500, { allowRedirect: false });
+}
 
 /**
- * The one place errors become responses: OAuth errors as RFC-shaped JSON with
- * their status and headers; anything else is logged with the request id and
- * answered as `server_error` without internals. Pages that must not answer
- * JSON (the authorization endpoint) register an `errorPage` renderer.
+ * The one place errors become responses (`app.onError`). An error that may be
+ * redirected goes to the request's validated response target as an error
+ * response with `state` and `iss` (RFC 6749 §4.1.2.1, RFC 9207 §2), in the
+ * client's response mode (plain, form_post or JARM §2.4). Otherwise a
+ * browser-facing route shows an HTML page, and every other route answers
+ * RFC-shaped JSON with the error's status and headers (RFC 6749 §5.2).
  */
-export function handleError(error: Error, c: Context<AppEnv>): Response {
+export async function handleError(error: Error, c: Context<AppEnv>): Promise<Response> {
   const requestId = c.get('requestId') ?? 'unknown';
-  const page = c.get('errorPage');
-  let oauth: OAuthError;
-  if (error instanceof OAuthError) {
-    oauth = error;
-  } else if (error instanceof ConfigError) {
-    logError('config_error', { request_id: requestId, setting: error.setting, message: error.message });
-    oauth = new OAuthError('server_error', error.message, 500);
-  } else {
-    logError('unexpected_error', { request_id: requestId, name: error.name, message: error.message, stack: error.stack?.split('\n').slice(0, 4) });
-    oauth = new OAuthError('server_error', `The server met an unexpected condition (request id ${requestId})`, 500);
+  const oauth = asOAuthError(error, requestId);
+  const target = c.get('responseTarget');
+  if (target && oauth.allowRedirect) {
+    logEvent('authorization_error', { request_id: requestId, client_id: target.client.client_id, error: oauth.code });
+    // Building the response can fail too (a JARM key unavailable): that failure is shown, not sent.
+    c.set('responseTarget', undefined);
+    try {
+      return await sendAuthorizationResponse(c, target, errorParams(oauth));
+    } catch (failure) {
+      return handleError(failure instanceof Error ? failure : new Error(String(failure)), c);
+    }
   }
-  if (page) return page(oauth, c);
+  if (c.get('browserFacing')) return sendErrorPage(c, oauth);
   return jsonError(oauth);
 }
 

@@ -1,40 +1,11 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
+import { pageCsp } from '../http/csp';
 
 /**
- * The Content-Security-Policy of a page: nothing loads or runs except the
- * page's own nonce'd style (and script, for form_post); it cannot be framed
- * (clickjacking, RFC 6749 §10.13) and its forms post only to this origin and,
- * where a page hands back to a client, that client's redirect origin.
- */
-export function pageCsp(options: { nonce?: string; formAction?: string[]; script?: boolean } = {}): string {
-  const nonce = options.nonce ? `'nonce-${options.nonce}'` : "'none'";
-  return [
-    "default-src 'none'",
-    `style-src ${nonce}`,
-    `script-src ${options.script ? nonce : "'none'"}`,
-    "img-src 'self' data:",
-    `form-action 'self'${(options.formAction ?? []).map((s) => ` ${s}`).join('')}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}
-
-/**
- * A CSP source matching a redirect URI's origin: `https://rp.example`, or the
- * scheme alone for private-use URI schemes (RFC 8252 §7.1). Chromium applies
- * `form-action` to redirects after a form submission, so the pages that
- * answer with the authorization response must allow its target.
- */
-export function cspSourceOf(uri: string): string {
-  const url = new URL(uri);
-  return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol;
-}
-
-/**
- * Headers for every response of the front channel (login, consent, errors,
- * redirects): no framing, no referrer, no caching, no sniffing. A page that
- * sets its own CSP (with a nonce) keeps it; anything else gets the strictest one.
+ * Headers for every response of the browser-facing routes (login, consent,
+ * errors, redirects): no framing, no referrer, no caching, no sniffing. A page
+ * that sets its own CSP (with a nonce) keeps it; anything else gets the strictest one.
  */
 export const securityHeaders = createMiddleware<AppEnv>(async function securityHeaders(c, next) {
   await next();
@@ -46,4 +17,14 @@ export const securityHeaders = createMiddleware<AppEnv>(async function securityH
   headers.set('Pragma', 'no-cache');
   headers.set('X-Content-Type-Options', 'nosniff');
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+});
+
+/**
+ * Marks a route as one a user's browser navigates to: its errors are answered
+ * as HTML pages, or as an error response to the validated response target
+ * (RFC 6749 §4.1.2.1), never as JSON. The error handler reads the mark.
+ */
+export const browserFacing = createMiddleware<AppEnv>(async function browserFacing(c, next) {
+  c.set('browserFacing', true);
+  await next();
 });

@@ -1,6 +1,8 @@
 /**
  * The one error type of the protocol layer. Each RFC error code has a subclass
  * so callers can `instanceof` and the error handler serializes them in one place.
+ * Whether an error may travel to the client's redirect_uri is data on the error
+ * (`allowRedirect`, node-oidc-provider's `allow_redirect`), never implied by a status.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -33,6 +35,13 @@ export interface OAuthErrorOptions {
   headers?: Record<string, string>;
   /** Extra top-level JSON members, e.g. Connect2id-style `client_auth_id`. */
   extra?: Record<string, string>;
+  /**
+   * Whether the error may be sent to the client as an authorization error
+   * response once the response target is validated (RFC 6749 §4.1.2.1).
+   * False for failures the client must not learn of or cannot act on (a forged
+   * form, a browser that does not match): those are always an HTML page.
+   */
+  allowRedirect?: boolean;
 }
 
 /**
@@ -54,6 +63,7 @@ export class OAuthError extends Error {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly extra: Record<string, string>;
+  readonly allowRedirect: boolean;
 
   constructor(code: OAuthErrorCode, description: string, status = 400, options: OAuthErrorOptions = {}) {
     super(toErrorDescription(description));
@@ -62,6 +72,7 @@ export class OAuthError extends Error {
     this.status = options.status ?? status;
     this.headers = options.headers ?? {};
     this.extra = options.extra ?? {};
+    this.allowRedirect = options.allowRedirect ?? true;
   }
 
   toJSON(): Record<string, string> {
@@ -70,42 +81,49 @@ export class OAuthError extends Error {
 }
 
 type Ctor = new (description: string, options?: OAuthErrorOptions) => OAuthError;
-function define(code: OAuthErrorCode, status: number): Ctor {
-  return class extends OAuthError {
+/** A subclass named `name` (so logs and `error.name` say which), for one RFC code and status. */
+function define(name: string, code: OAuthErrorCode, status: number, defaults: OAuthErrorOptions = {}): Ctor {
+  const ErrorClass = class extends OAuthError {
     constructor(description: string, options: OAuthErrorOptions = {}) {
-      super(code, description, status, options);
+      super(code, description, status, { ...defaults, ...options });
+      this.name = name;
     }
   };
+  // Spelled out rather than taken from the class: bundlers rename classes, and the name is an interface.
+  Object.defineProperty(ErrorClass, 'name', { value: name });
+  return ErrorClass;
 }
 
 /** RFC 6749 §5.2 / §4.1.2.1 */
-export const InvalidRequest = define('invalid_request', 400);
-export const InvalidClient = define('invalid_client', 401);
-export const InvalidGrant = define('invalid_grant', 400);
-export const UnauthorizedClient = define('unauthorized_client', 400);
-export const UnsupportedGrantType = define('unsupported_grant_type', 400);
-export const UnsupportedResponseType = define('unsupported_response_type', 400);
-export const InvalidScope = define('invalid_scope', 400);
-export const AccessDenied = define('access_denied', 400);
-export const ServerError = define('server_error', 500);
-export const TemporarilyUnavailable = define('temporarily_unavailable', 503);
+export const InvalidRequest = define('InvalidRequest', 'invalid_request', 400);
+/** Never redirected: a client that failed to authenticate is not sent anything (RFC 6749 §4.1.2.1). */
+export const InvalidClient = define('InvalidClient', 'invalid_client', 401, { allowRedirect: false });
+export const InvalidGrant = define('InvalidGrant', 'invalid_grant', 400);
+export const UnauthorizedClient = define('UnauthorizedClient', 'unauthorized_client', 400);
+export const UnsupportedGrantType = define('UnsupportedGrantType', 'unsupported_grant_type', 400);
+export const UnsupportedResponseType = define('UnsupportedResponseType', 'unsupported_response_type', 400);
+export const InvalidScope = define('InvalidScope', 'invalid_scope', 400);
+export const AccessDenied = define('AccessDenied', 'access_denied', 400);
+export const ServerError = define('ServerError', 'server_error', 500);
+export const TemporarilyUnavailable = define('TemporarilyUnavailable', 'temporarily_unavailable', 503);
 /** RFC 9101 §6.2 / RFC 9126 §4 */
-export const InvalidRequestUri = define('invalid_request_uri', 400);
-export const InvalidRequestObject = define('invalid_request_object', 400);
-export const RequestNotSupported = define('request_not_supported', 400);
+export const InvalidRequestUri = define('InvalidRequestUri', 'invalid_request_uri', 400);
+export const InvalidRequestObject = define('InvalidRequestObject', 'invalid_request_object', 400);
+export const RequestNotSupported = define('RequestNotSupported', 'request_not_supported', 400);
 /** OpenID Connect Core §3.1.2.6 */
-export const LoginRequired = define('login_required', 400);
-export const ConsentRequired = define('consent_required', 400);
-export const InteractionRequired = define('interaction_required', 400);
+export const LoginRequired = define('LoginRequired', 'login_required', 400);
+export const ConsentRequired = define('ConsentRequired', 'consent_required', 400);
+export const InteractionRequired = define('InteractionRequired', 'interaction_required', 400);
 /** RFC 6750 §3.1 */
-export const InvalidToken = define('invalid_token', 401);
-export const InsufficientScope = define('insufficient_scope', 403);
+export const InvalidToken = define('InvalidToken', 'invalid_token', 401);
+export const InsufficientScope = define('InsufficientScope', 'insufficient_scope', 403);
 /** RFC 7591 §3.2.2 */
-export const InvalidClientMetadata = define('invalid_client_metadata', 400);
-export const InvalidRedirectUri = define('invalid_redirect_uri', 400);
+export const InvalidClientMetadata = define('InvalidClientMetadata', 'invalid_client_metadata', 400);
+export const InvalidRedirectUri = define('InvalidRedirectUri', 'invalid_redirect_uri', 400, { allowRedirect: false });
 /** HTTP-level refusals, serialized in the same shape. */
-export const NotFound = define('not_found', 404);
-export const MethodNotAllowed = define('method_not_allowed', 405);
-export const PayloadTooLarge = define('invalid_request', 413);
-/** Rate limits: 429 with Retry-After; storage outages: 503 with Retry-After. */
-export const TooManyRequests = define('temporarily_unavailable', 429);
+export const NotFound = define('NotFound', 'not_found', 404);
+export const MethodNotAllowed = define('MethodNotAllowed', 'method_not_allowed', 405);
+/** A body over the size limit (RFC 9110 §15.5.14), answered as `invalid_request`. */
+export const PayloadTooLarge = define('PayloadTooLarge', 'invalid_request', 413);
+/** A rate limit (RFC 6585 §4): 429 with Retry-After, answered as `temporarily_unavailable`. Storage outages are 503. */
+export const TooManyRequests = define('TooManyRequests', 'temporarily_unavailable', 429);

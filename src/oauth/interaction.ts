@@ -1,11 +1,8 @@
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
-import type { Consent, ConsentPort } from '../storage/ports';
-import type { ActiveSession } from '../storage/ports';
-import type { InteractionPort, InteractionRecord } from '../storage/ports';
-import type { ResolvedRequest } from './authorize';
-import { ConsentRequired, LoginRequired } from './errors';
-import type { AuthorizationRequest } from './types';
+import type { ActiveSession, ClientStore, InteractionPort, InteractionRecord, ResolvedRequest } from '../storage/ports';
+import { InvalidRequest } from './errors';
+import type { AuthorizationRequest, StoredClient } from './types';
 
 /**
  * How long a started interaction lives. The PAR lifetime bounds only the first
@@ -14,9 +11,11 @@ import type { AuthorizationRequest } from './types';
  */
 export const INTERACTION_LIFETIME = 30 * 60;
 
-export type Step = 'login' | 'consent' | 'complete';
+/** The login an authorization demands: whether a fresh one, and which session and instant it must follow. */
+export type LoginRequirement = Pick<InteractionRecord, 'force_login' | 'prior_sid' | 'created_at'>;
 
-function prompts(request: AuthorizationRequest): string[] {
+/** The request's prompt values (OpenID Connect Core §3.1.2.1). */
+export function promptValues(request: AuthorizationRequest): string[] {
   return request.prompt?.split(' ') ?? [];
 }
 
@@ -26,43 +25,18 @@ function prompts(request: AuthorizationRequest): string[] {
  * (OpenID Connect Core §3.1.2.1, §3.1.2.3).
  */
 export function requiresFreshLogin(request: AuthorizationRequest, session: ActiveSession | null, now: number): boolean {
-  const p = prompts(request);
+  const p = promptValues(request);
   if (p.includes('login') || p.includes('select_account')) return true;
   if (session === null || request.max_age === undefined) return false;
   // max_age=0 asks for a login now, like prompt=login, even within the second of the last one.
   return request.max_age === 0 || now - session.auth_time > request.max_age;
 }
 
-/** Whether the remembered consent covers every requested scope, and prompt=consent did not ask again (OIDC Core §3.1.2.4). */
-export function consentCovers(request: AuthorizationRequest, consent: Consent | null): boolean {
-  if (prompts(request).includes('consent') || !consent) return false;
-  const granted = new Set(consent.scope.split(' '));
-  return request.scope.split(' ').filter(Boolean).every((s) => granted.has(s));
-}
-
 /** A login satisfies an interaction unless a fresh one was demanded and this session predates it. */
-export function loginSatisfies(record: Pick<InteractionRecord, 'force_login' | 'prior_sid' | 'created_at'>, session: ActiveSession | null): session is ActiveSession {
+export function loginSatisfies(login: LoginRequirement, session: ActiveSession | null): session is ActiveSession {
   if (!session) return false;
-  if (!record.force_login) return true;
-  return session.sid !== record.prior_sid && session.auth_time >= record.created_at;
-}
-
-/** What the user must do next for `request` in `session`. */
-export async function nextStep(
-  request: AuthorizationRequest, record: Pick<InteractionRecord, 'force_login' | 'prior_sid' | 'created_at'>, session: ActiveSession | null, consents: ConsentPort,
-): Promise<Step> {
-  if (!loginSatisfies(record, session)) return 'login';
-  return consentCovers(request, await consents.get(session.sub, request.client_id)) ? 'complete' : 'consent';
-}
-
-/**
- * prompt=none: the OP must not show any page, so a needed login or consent is
- * an error for the client (OpenID Connect Core §3.1.2.6).
- */
-export function refuseInteraction(step: Step, request: AuthorizationRequest): void {
-  if (!prompts(request).includes('none') || step === 'complete') return;
-  if (step === 'login') throw new LoginRequired('the user is not signed in, or must sign in again');
-  throw new ConsentRequired('the user has not consented to this client and scope');
+  if (!login.force_login) return true;
+  return session.sid !== login.prior_sid && session.auth_time >= login.created_at;
 }
 
 /** Starts an interaction for a resolved request, bound to the browser whose binding secret is `browserSecret`. */
@@ -71,7 +45,7 @@ export async function startInteraction(
 ): Promise<{ id: string; record: InteractionRecord }> {
   const now = deps.now();
   const record: InteractionRecord = {
-    client_id: resolved.client.client_id,
+    client_id: resolved.client_id,
     request: resolved.request,
     handle: resolved.handle,
     par: resolved.par,
@@ -85,4 +59,15 @@ export async function startInteraction(
   const id = randomToken(32);
   await deps.interactions.put(id, record);
   return { id, record };
+}
+
+/** The interaction named by `id` and its client; the same words for unknown and expired, as the id is a capability. */
+export async function loadInteraction(
+  id: string, deps: { interactions: InteractionPort; clients: ClientStore },
+): Promise<{ record: InteractionRecord; client: StoredClient }> {
+  const record = await deps.interactions.get(id);
+  if (!record) throw new InvalidRequest('this sign-in request has expired or is not known');
+  const client = await deps.clients.get(record.client_id);
+  if (!client) throw new InvalidRequest('the application is no longer registered');
+  return { record, client };
 }

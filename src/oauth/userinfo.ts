@@ -2,7 +2,7 @@ import type { GrantPort } from '../storage/ports';
 import type { UserStore } from '../storage/ports';
 import { verifyAccessToken, type AccessTokenClaims, type AccessTokenDeps } from './access-token';
 import { requestedClaims, scopeClaims, selectUserClaims } from './claims';
-import { InvalidToken, OAuthError } from './errors';
+import { InsufficientScope, InvalidToken } from './errors';
 import type { ProtectedResourceRequest } from './request-input';
 import type { GrantData } from './grant-data';
 import { hasScope } from './token-scope';
@@ -12,17 +12,12 @@ export interface UserInfoDeps extends AccessTokenDeps {
   users: UserStore;
 }
 
-/** RFC 6750 §3.1 `insufficient_scope`: 403. */
-function insufficientScope(description: string): OAuthError {
-  return new OAuthError('insufficient_scope', description, 403);
-}
-
 /** The access token's claims, if it is a valid user token carrying `openid` (RFC 9068 §4, OpenID Connect Core §5.3). */
 async function verifiedUserToken(token: string, deps: UserInfoDeps): Promise<AccessTokenClaims & { grant: string }> {
   const verified = await verifyAccessToken(token, deps);
   if (!verified.ok) throw new InvalidToken('the access token is invalid or expired');
   const { claims } = verified;
-  if (!hasScope(claims.scope, 'openid')) throw insufficientScope('the access token does not carry the openid scope');
+  if (!hasScope(claims.scope, 'openid')) throw new InsufficientScope('the access token does not carry the openid scope');
   if (!claims.grant) throw new InvalidToken('the access token does not represent an end-user');
   return claims as AccessTokenClaims & { grant: string };
 }

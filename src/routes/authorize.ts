@@ -1,17 +1,17 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import { logEvent } from '../log';
-import { bindBrowser } from '../middleware/csrf';
-import { readForm, readQuery } from '../middleware/form';
-import { securityHeaders } from '../middleware/security-headers';
-import { readSession } from '../middleware/session';
-import { loadAuthorizeClient, provisionalTarget, resolveAuthorizationRequest, targetOf } from '../oauth/authorize';
-import { subjectOfIdTokenHint } from '../oauth/authorize-id-token-hint';
-import type { ResponseTarget } from '../oauth/authorization-response';
+import { bindBrowser, browserSecret } from '../http/csrf';
+import { readSession } from '../http/session';
+import { readForm, readQuery } from '../http/form';
+import { browserFacing, securityHeaders } from '../middleware/security-headers';
+import { beginAuthorization } from '../oauth/authorization-flow';
 import { MethodNotAllowed } from '../oauth/errors';
-import { nextStep, refuseInteraction, requiresFreshLogin, startInteraction } from '../oauth/interaction';
-import { finishAuthorization, htmlErrorPage, redirectingErrors } from './front-channel';
-import { sendConsentPage, sendLoginPage } from './interaction-pages';
+import {
+  loadAuthorizeClient, loadPushedRequest, provisionalTarget, requestParameters, resolvePlainRequest, targetOf,
+} from '../oauth/request-resolution';
+import type { StoredClient } from '../oauth/types';
+import type { ResolvedRequest } from '../storage/ports';
+import { renderStep } from './interaction-pages';
 
 /**
  * The authorization endpoint (RFC 6749 §3.1, §4.1.1; RFC 9126 §4; OpenID
@@ -20,35 +20,37 @@ import { sendConsentPage, sendLoginPage } from './interaction-pages';
  */
 export const authorizeRoutes = new Hono<AppEnv>();
 
-authorizeRoutes.use('*', securityHeaders, async (c, next) => {
-  c.set('errorPage', htmlErrorPage);
-  await next();
-});
+authorizeRoutes.use('*', securityHeaders, browserFacing);
+
+/**
+ * Resolves the request, recording its response target as soon as a registered
+ * redirect_uri is known, so that errors from then on reach the client (RFC 6749
+ * §4.1.2.1): from the raw parameters, then from a request object's (RFC 9101 §5).
+ * A pushed request's other parameters are ignored (RFC 9126 §4).
+ */
+async function resolveRequest(c: Context<AppEnv>, params: Map<string, string>, client: StoredClient): Promise<ResolvedRequest> {
+  const services = c.get('services');
+  const requestUri = params.get('request_uri');
+  if (requestUri !== undefined) return loadPushedRequest(requestUri, client, services);
+  c.set('responseTarget', provisionalTarget(params, client));
+  const effective = await requestParameters(params, client, services);
+  c.set('responseTarget', provisionalTarget(effective, client));
+  return resolvePlainRequest(effective, client, services.config);
+}
 
 authorizeRoutes.on(['GET', 'POST'], '/', async (c) => {
   const services = c.get('services');
   // RFC 6749 §3.1: GET must be supported, POST may be; parameters given twice are invalid_request.
   const params = c.req.method === 'POST' ? await readForm(c, services.config.maxBodyBytes) : readQuery(c);
-  let target: ResponseTarget | undefined;
   const client = await loadAuthorizeClient(params, services.clients);
-  return redirectingErrors(c, () => target, async () => {
-    target = provisionalTarget(params, client);
-    const resolved = await resolveAuthorizationRequest(params, client, services, (t) => (target = t));
-    target = targetOf(resolved);
-    const session = await readSession(c);
-    const now = services.now();
-    const hint = resolved.request.id_token_hint;
-    // OIDC Core §3.1.2.1: a session of another user than the hinted one must not answer.
-    const hinted = hint === undefined ? undefined : await subjectOfIdTokenHint(hint, client, services);
-    const otherUser = hinted !== undefined && session !== null && hinted !== session.sub;
-    const force_login = otherUser || requiresFreshLogin(resolved.request, session, now);
-    const step = await nextStep(resolved.request, { force_login, prior_sid: session?.sid, created_at: now }, session, services.consents);
-    refuseInteraction(step, resolved.request);
-    if (step === 'complete') return finishAuthorization(c, resolved, session!);
-    const { id, record } = await startInteraction(resolved, session, force_login, bindBrowser(c), services);
-    logEvent('interaction_started', { request_id: c.get('requestId'), client_id: client.client_id, par: resolved.par, step });
-    return step === 'login' ? sendLoginPage(c, id, record, client) : sendConsentPage(c, id, record, client, session!);
-  });
+  const resolved = await resolveRequest(c, params, client);
+  c.set('responseTarget', targetOf(resolved, client));
+  const browser = browserSecret(c);
+  const session = await readSession(c);
+  const step = await beginAuthorization({ resolved, client, session, browser }, { ...services, requestId: c.get('requestId') });
+  // A started interaction is bound to this browser (RFC 6749 §10.12).
+  if (step.kind === 'login' || step.kind === 'consent') bindBrowser(c, browser);
+  return renderStep(c, client, step);
 });
 
 authorizeRoutes.all('/', () => {

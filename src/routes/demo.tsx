@@ -7,7 +7,7 @@ import { randomToken } from '../crypto/random';
 import { securityHeaders } from '../middleware/security-headers';
 import { NotFound } from '../oauth/errors';
 import { DemoResultPage, DemoStartPage, type DemoResult } from '../ui/demo-page';
-import { sendPage } from './front-channel';
+import { sendPage } from '../http/browser-responses';
 
 /** The demo relying party's registration, seeded by `npm start` (scripts/start.mjs). */
 export const DEMO_CLIENT_ID = 'demo-client';

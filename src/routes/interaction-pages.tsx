@@ -1,15 +1,26 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
+import { cspSourceOf } from '../http/csp';
+import { sendAuthorizationResponse, sendPage } from '../http/browser-responses';
+import type { AuthorizationStep } from '../oauth/authorization-flow';
 import type { Client } from '../oauth/types';
-import type { ActiveSession } from '../storage/ports';
 import type { InteractionRecord } from '../storage/ports';
 import { ConsentPage } from '../ui/consent-page';
 import { LoginPage } from '../ui/login-page';
-import { clientFormAction, displayName, sendPage } from './front-channel';
 
 /** Path of an interaction's page and of its form targets; relative so cookies and Origin stay on this host. */
 export function interactionPath(id: string, action?: 'login' | 'consent'): string {
   return action ? `/interaction/${id}/${action}` : `/interaction/${id}`;
+}
+
+/** The name shown to users: the registered client_name, else the client_id. */
+function displayName(client: Client): string {
+  return client.client_name ?? client.client_id;
+}
+
+/** form-action sources for a page whose POST may answer with a redirect to the client. */
+function clientFormAction(redirect_uri: string): string[] {
+  return [cspSourceOf(redirect_uri)];
 }
 
 /** The login page of interaction `id`, optionally with the one generic error message and its status. */
@@ -29,18 +40,41 @@ export function sendLoginPage(
   );
 }
 
-/** The consent page of interaction `id` for the signed-in user. */
-export async function sendConsentPage(c: Context<AppEnv>, id: string, record: InteractionRecord, client: Client, session: ActiveSession): Promise<Response> {
-  const user = await c.get('services').users.get(session.sub);
+/** The consent page of interaction `id` for the signed-in `username`. */
+function sendConsentPage(c: Context<AppEnv>, id: string, record: InteractionRecord, client: Client, username: string): Response {
   return sendPage(
     c,
     (nonce) => (
       <ConsentPage
         nonce={nonce} action={interactionPath(id, 'consent')} csrf={record.csrf} clientName={displayName(client)}
         returnTo={new URL(record.request.redirect_uri).host || record.request.redirect_uri} scope={record.request.scope}
-        username={user?.username ?? session.sub}
+        username={username}
       />
     ),
     { formAction: clientFormAction(record.request.redirect_uri) },
   );
+}
+
+/**
+ * Renders a step of the authorization flow: its page, the authorization
+ * response carrying the code, or (by throwing it) an error the error handler
+ * sends to the request's response target.
+ */
+export function renderStep(c: Context<AppEnv>, client: Client, step: AuthorizationStep): Response | Promise<Response> {
+  switch (step.kind) {
+    case 'login':
+      return sendLoginPage(c, step.id, step.interaction, client);
+    case 'consent':
+      return sendConsentPage(c, step.id, step.interaction, client, step.username);
+    case 'complete':
+      return sendAuthorizationResponse(c, step.target, step.params);
+    case 'error':
+      throw step.error;
+  }
+}
+
+/** After a form POST a page is reached by 303 to the interaction's own URL (post/redirect/get); the flow's end is rendered. */
+export function renderAfterPost(c: Context<AppEnv>, client: Client, step: AuthorizationStep): Response | Promise<Response> {
+  if (step.kind === 'login' || step.kind === 'consent') return c.redirect(interactionPath(step.id), 303);
+  return renderStep(c, client, step);
 }

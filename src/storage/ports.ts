@@ -129,16 +129,25 @@ export interface SessionPort {
 }
 
 /**
- * A validated authorization request waiting for the user (login, consent).
- * Written once at /authorize and never updated: progress lives in the session
- * (strongly consistent), so KV's eventual consistency is never relied upon.
+ * An authorization request resolved at /authorize (RFC 9126 §4, RFC 9101 §5,
+ * RFC 6749 §4.1.1): validated and bound to its client. The one record the
+ * authorization flow carries from resolution to the code; an interaction is
+ * this record plus the browser it waits for.
  */
-export interface InteractionRecord {
+export interface ResolvedRequest {
   client_id: string;
   request: AuthorizationRequest;
   /** The grant handle the code will be issued under: the request_uri handle for PAR, else fresh. */
   handle: string;
   par: boolean;
+}
+
+/**
+ * A resolved request waiting for the user (login, consent).
+ * Written once at /authorize and never updated: progress lives in the session
+ * (strongly consistent), so KV's eventual consistency is never relied upon.
+ */
+export interface InteractionRecord extends ResolvedRequest {
   /** Synchronizer CSRF token, echoed in every form of this interaction. */
   csrf: string;
   /** base64url(SHA-256) of the browser-binding cookie that started the interaction. */

@@ -13,22 +13,26 @@ const SECRET = /^[A-Za-z0-9_-]{43}$/;
 /** The hidden input every interaction form carries (DESIGN.md contract 4). */
 export const CSRF_FIELD = 'csrf_token';
 
+/** 403, and never sent to the client: a forged or foreign form is nothing the client asked for. */
 function forbidden(message: string) {
-  return new InvalidRequest(message, { status: 403 });
+  return new InvalidRequest(message, { status: 403, allowRedirect: false });
 }
 
 /**
  * The browser-binding secret: an HttpOnly cookie that ties interactions to the
  * browser that started them, so an interaction link (and its CSRF token) is
- * useless in another browser (login CSRF, RFC 6749 §10.12). Reused while
- * present, so several tabs can sign in at once.
+ * useless in another browser (login CSRF, RFC 6749 §10.12). The browser's
+ * current secret is reused while present, so several tabs can sign in at once;
+ * nothing is written until `bindBrowser`.
  */
-export function bindBrowser(c: Context<AppEnv>): string {
-  const name = cookieName(c.get('services').config, 'interaction');
-  const current = getCookie(c, name);
-  const secret = current && SECRET.test(current) ? current : randomToken(32);
-  writeCookie(c, name, secret, INTERACTION_LIFETIME);
-  return secret;
+export function browserSecret(c: Context<AppEnv>): string {
+  const current = getCookie(c, cookieName(c.get('services').config, 'interaction'));
+  return current && SECRET.test(current) ? current : randomToken(32);
+}
+
+/** Sets (or renews) the browser-binding cookie to `secret`, for an interaction just started with it. */
+export function bindBrowser(c: Context<AppEnv>, secret: string): void {
+  writeCookie(c, cookieName(c.get('services').config, 'interaction'), secret, INTERACTION_LIFETIME);
 }
 
 /** Refuses an interaction opened in a browser other than the one that started it. */

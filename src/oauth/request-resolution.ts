@@ -1,28 +1,27 @@
 import type { Config } from '../config';
 import { randomToken } from '../crypto/random';
-import type { ClientStore, PushedRequestStore } from '../storage/ports';
-import type { RemoteJwksPort } from '../storage/ports';
+import type { ClientStore, PushedRequestStore, RemoteJwksPort, ResolvedRequest } from '../storage/ports';
 import { MAX_PARAM, validateAuthorizationRequest } from './authorization-request';
 import type { ResponseTarget } from './authorization-response';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import { REQUEST_URI_PREFIX } from './par';
 import { verifyRequestObject } from './request-object';
-import { RESPONSE_MODES, type AuthorizationRequest, type ResponseMode, type StoredClient } from './types';
+import { RESPONSE_MODES, type Client, type ResponseMode, type StoredClient } from './types';
 
-export interface AuthorizeDeps {
+/**
+ * Resolving the request that arrives at /authorize, in the order its response
+ * target becomes known: the client, the raw parameters (a provisional target),
+ * a signed request object's parameters, then the validated request. Each
+ * stage is its own call so the caller can record the target in between.
+ */
+
+/** The ports and settings resolution reads: clients, pushed requests (RFC 9126), request object keys (RFC 9101). */
+export interface ResolutionDeps {
   config: Config;
   clients: ClientStore;
   pushedRequests: PushedRequestStore;
   remoteJwks: RemoteJwksPort;
   now: () => number;
-}
-
-/** A request ready for the user: validated, bound to its client, with the grant handle its code will use. */
-export interface ResolvedRequest {
-  client: StoredClient;
-  request: AuthorizationRequest;
-  handle: string;
-  par: boolean;
 }
 
 /** One message for unknown, expired and foreign request_uris: no oracle for which it was (RFC 9126 §4, §7.1). */
@@ -49,7 +48,7 @@ export async function loadAuthorizeClient(params: Map<string, string>, clients: 
  * §4.1.2.1, RFC 9700 §4.1.3). Never for request_uri requests, whose other
  * parameters are ignored (RFC 9126 §4).
  */
-export function provisionalTarget(params: Map<string, string>, client: StoredClient): ResponseTarget | undefined {
+export function provisionalTarget(params: Map<string, string>, client: Client): ResponseTarget | undefined {
   if (params.has('request_uri')) return undefined;
   const given = params.get('redirect_uri');
   const redirect_uri = given ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined);
@@ -62,13 +61,18 @@ export function provisionalTarget(params: Map<string, string>, client: StoredCli
   return { client, redirect_uri, response_mode, state: params.get('state') };
 }
 
-/** The response target of a validated request. */
-export function targetOf(resolved: Pick<ResolvedRequest, 'client' | 'request'>): ResponseTarget {
-  const { request, client } = resolved;
+/** The response target of a resolved request: its validated redirect_uri, response mode and state. */
+export function targetOf(resolved: Pick<ResolvedRequest, 'request'>, client: Client): ResponseTarget {
+  const { request } = resolved;
   return { client, redirect_uri: request.redirect_uri, response_mode: request.response_mode, state: request.state };
 }
 
-async function loadPushed(requestUri: string, client: StoredClient, deps: AuthorizeDeps): Promise<ResolvedRequest> {
+/**
+ * A pushed request by its request_uri (RFC 9126 §4): issued by this server's
+ * PAR endpoint, unexpired, and pushed by this client. Other parameters of the
+ * front-channel request are ignored.
+ */
+export async function loadPushedRequest(requestUri: string, client: StoredClient, deps: ResolutionDeps): Promise<ResolvedRequest> {
   if (!deps.config.parEnabled || !requestUri.startsWith(REQUEST_URI_PREFIX)) {
     throw new InvalidRequestUri('only request_uri values issued by this server\'s PAR endpoint are accepted (RFC 9126 §4)');
   }
@@ -78,31 +82,25 @@ async function loadPushed(requestUri: string, client: StoredClient, deps: Author
   if (!pushed || pushed.client_id !== client.client_id || pushed.request.client_id !== client.client_id) {
     throw new InvalidRequestUri(BAD_REQUEST_URI);
   }
-  return { client, request: pushed.request, handle, par: true };
+  return { client_id: client.client_id, request: pushed.request, handle, par: true };
 }
 
 /**
- * Resolves the authorization request at /authorize: a pushed request by its
- * request_uri (RFC 9126 §4; other parameters ignored), or, unless the client or
- * server requires PAR (RFC 9126 §5, §6), plain parameters or a signed request
- * object (RFC 9101 §5), validated as at the PAR endpoint. `onTarget` learns
- * where errors may be redirected as soon as that is known.
+ * The parameters a request without request_uri stands for, unless the client
+ * or server requires PAR (RFC 9126 §5, §6): a signed request object's own
+ * parameters (RFC 9101 §5: only those are used), else the plain ones.
  */
-export async function resolveAuthorizationRequest(
-  params: Map<string, string>, client: StoredClient, deps: AuthorizeDeps, onTarget: (target: ResponseTarget | undefined) => void,
-): Promise<ResolvedRequest> {
-  const requestUri = params.get('request_uri');
-  if (requestUri !== undefined) return loadPushed(requestUri, client, deps);
+export async function requestParameters(params: Map<string, string>, client: StoredClient, deps: ResolutionDeps): Promise<Map<string, string>> {
   if (client.require_pushed_authorization_requests || deps.config.requirePar) {
     throw new InvalidRequest('this client must push its authorization request to the PAR endpoint first (RFC 9126 §5)');
   }
-  let effective = params;
   const requestObject = params.get('request');
-  if (requestObject !== undefined) {
-    // RFC 9101 §5: only the request object's parameters are used.
-    effective = (await verifyRequestObject(requestObject, client, deps.config, deps.now(), deps.remoteJwks)).params;
-    onTarget(provisionalTarget(effective, client));
-  }
-  const request = validateAuthorizationRequest(effective, client, deps.config);
-  return { client, request, handle: randomToken(32), par: false };
+  if (requestObject === undefined) return params;
+  return (await verifyRequestObject(requestObject, client, deps.config, deps.now(), deps.remoteJwks)).params;
+}
+
+/** Validates a front-channel request as at the PAR endpoint; its code gets a fresh grant handle. */
+export function resolvePlainRequest(params: Map<string, string>, client: StoredClient, config: Config): ResolvedRequest {
+  const request = validateAuthorizationRequest(params, client, config);
+  return { client_id: client.client_id, request, handle: randomToken(32), par: false };
 }

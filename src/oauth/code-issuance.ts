@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { GrantPort } from '../storage/ports';
-import type { SessionPort, ActiveSession } from '../storage/ports';
+import type { SessionPort, ActiveSession, ResolvedRequest } from '../storage/ports';
 import { issueAuthorizationCode } from './authorization-code';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import type { GrantData } from './grant-data';
@@ -28,7 +28,7 @@ function requiresAuthTime(request: AuthorizationRequest): boolean {
  * up: a second completed use fails (RFC 9126 §4, DESIGN.md).
  */
 export async function completeAuthorization(
-  input: { request: AuthorizationRequest; handle: string; par: boolean }, session: ActiveSession, deps: CompleteDeps,
+  input: ResolvedRequest, session: ActiveSession, deps: CompleteDeps,
 ): Promise<{ code: string }> {
   const { request } = input;
   const data: GrantData = {
