@@ -12,11 +12,11 @@ import { serverMetadata } from '../../src/oauth/discovery';
 import { pushAuthorizationRequest } from '../../src/oauth/par';
 import { D1UserStore } from '../../src/storage/d1-users';
 import { getServices } from '../../src/storage/services';
-import { createUser, registerClient } from '../helpers/admin';
-import { issueCode } from '../helpers/grant';
-import { clientAssertion, clientKey } from '../helpers/jwt';
-import { authzParams } from '../helpers/par';
-import { basic, form, ISSUER, testEnv } from '../helpers/worker';
+import { createUser, registerClient } from '../../test/helpers/admin';
+import { issueCode } from '../../test/helpers/grant';
+import { clientAssertion, clientKey } from '../../test/helpers/jwt';
+import { authzParams } from '../../test/helpers/par';
+import { basic, form, ISSUER, testEnv } from '../../test/helpers/worker';
 
 /**
  * In-process micro-benchmarks of the hot paths (issue 5). Reported, never
@@ -24,9 +24,8 @@ import { basic, form, ISSUER, testEnv } from '../helpers/worker';
  * Function-level figures are protocol CPU; HTTP figures are wall time of
  * `createApp().fetch` in workerd, including the local KV/D1/Durable Object
  * simulators a request touches. The machine is shared, so compare figures of
- * one run. In `npm test` the loops are cut to a smoke run (a few iterations);
- * with the binding PERF_FULL="true" (e.g. a vitest config adding it to
- * `miniflare.bindings`) they run in full. See the figures with `--silent=false`.
+ * one run. Not part of `npm test`: `npm run bench:hotpaths` runs the loops in
+ * full and prints the figures; PERF_FULL=false cuts them to a smoke run.
  */
 const FULL = (testEnv as unknown as { PERF_FULL?: string }).PERF_FULL === 'true';
 /** Iterations: `n` in a full run, a handful in the smoke run. */

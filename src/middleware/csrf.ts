@@ -3,7 +3,6 @@ import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env';
 import { sha256b64, timingSafeEqualStrings } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
-import { INTERACTION_LIFETIME } from '../oauth/interaction';
 import { InvalidRequest } from '../oauth/errors';
 import type { InteractionRecord } from '../storage/ports';
 import { cookieName, writeCookie } from './session';
@@ -24,10 +23,11 @@ function forbidden(message: string) {
  * present, so several tabs can sign in at once.
  */
 export function bindBrowser(c: Context<AppEnv>): string {
-  const name = cookieName(c.get('services').config, 'interaction');
+  const { config } = c.get('services');
+  const name = cookieName(config, 'interaction');
   const current = getCookie(c, name);
   const secret = current && SECRET.test(current) ? current : randomToken(32);
-  writeCookie(c, name, secret, INTERACTION_LIFETIME);
+  writeCookie(c, name, secret, config.interactionLifetime);
   return secret;
 }
 

@@ -1,3 +1,4 @@
+import type { Config } from '../config';
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import type { Consent, ConsentPort } from '../storage/ports';
@@ -6,13 +7,6 @@ import type { InteractionPort, InteractionRecord } from '../storage/ports';
 import type { ResolvedRequest } from './authorize';
 import { ConsentRequired, LoginRequired } from './errors';
 import type { AuthorizationRequest } from './types';
-
-/**
- * How long a started interaction lives. The PAR lifetime bounds only the first
- * visit to /authorize; once the request is validated it is carried here, so a
- * slow login still completes (DESIGN.md, FAPI 2.0 §5.3.2.2 note 3).
- */
-export const INTERACTION_LIFETIME = 30 * 60;
 
 export type Step = 'login' | 'consent' | 'complete';
 
@@ -67,7 +61,7 @@ export function refuseInteraction(step: Step, request: AuthorizationRequest): vo
 
 /** Starts an interaction for a resolved request, bound to the browser whose binding secret is `browserSecret`. */
 export async function startInteraction(
-  resolved: ResolvedRequest, session: ActiveSession | null, force_login: boolean, browserSecret: string, deps: { interactions: InteractionPort; now: () => number },
+  resolved: ResolvedRequest, session: ActiveSession | null, force_login: boolean, browserSecret: string, deps: { interactions: InteractionPort; now: () => number; config: Pick<Config, 'interactionLifetime'> },
 ): Promise<{ id: string; record: InteractionRecord }> {
   const now = deps.now();
   const record: InteractionRecord = {
@@ -78,7 +72,7 @@ export async function startInteraction(
     csrf: randomToken(32),
     browser: await sha256b64(browserSecret),
     created_at: now,
-    expires_at: now + INTERACTION_LIFETIME,
+    expires_at: now + deps.config.interactionLifetime,
     force_login,
     ...(force_login && session && { prior_sid: session.sid }),
   };

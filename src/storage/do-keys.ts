@@ -58,7 +58,7 @@ export class DurableKeyStore implements KeyStorePort {
   }
 
   async rotate(): Promise<KeyRing> {
-    const stored = await this.stub.rotate(await generateSet(this.config.signingAlgs, this.now()), this.now());
+    const stored = await this.stub.rotate(await generateSet(this.config.signingAlgs, this.now()), this.now(), this.config.retiredKeysKept);
     const ring = fromStored(stored);
     cached = { ring, until: Date.now() + KEY_CACHE_MS, source: 'do' };
     return ring;
