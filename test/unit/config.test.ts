@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, endpoints, getConfig, parseConfig, SETTINGS, type Setting } from '../../src/config';
 import { generatedSection, renderConfigTable } from '../../scripts/config-table';
-import { appWith } from '../helpers/par';
+import { createUser, registerClient } from '../helpers/admin';
+import { authorizeUrl, parseForm, pushRequest, setCookies } from '../helpers/interaction';
+import { appWith, authzParams } from '../helpers/par';
 import { testEnv } from '../helpers/worker';
 import { errorOf } from '../helpers/errors';
 
@@ -196,5 +198,31 @@ describe('an app with an invalid setting', () => {
       expect({ status: body.status, error: body.error }).toEqual({ status: 500, error: 'server_error' });
       expect(body.error_description).toContain(setting);
     }
+  });
+});
+
+describe('the lifetime settings reach the code that used constants', () => {
+  it('INTERACTION_LIFETIME and SESSION_LIFETIME set the browser-binding and session cookie lifetimes (FAPI 2.0 §5.3.2.2 note 3)', async () => {
+    const [reg, user] = await Promise.all([registerClient(), createUser()]);
+    const request_uri = await pushRequest(reg, authzParams({ state: 's' }));
+    const fetch = appWith({ INTERACTION_LIFETIME: '120', SESSION_LIFETIME: '900' });
+    const jar = new Map<string, string>();
+    const send = async (url: string | URL, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('cf-connecting-ip', `198.51.100.${Math.floor(Math.random() * 254) + 1}`);
+      if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
+      const res = await fetch(String(url), { ...init, headers, redirect: 'manual' });
+      for (const [name, line] of setCookies(res)) jar.set(name, line.slice(name.length + 1).split(';')[0]!);
+      return res;
+    };
+    const started = await send(authorizeUrl({ client_id: reg.client_id, request_uri }));
+    expect(setCookies(started).get('__Host-portcullis_interaction')).toMatch(/Max-Age=120(;|$)/);
+    const form = parseForm(await started.text());
+    const loggedIn = await send(form.action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://op.example' },
+      body: new URLSearchParams({ ...form.fields, username: user.username, password: user.password }).toString(),
+    });
+    expect(setCookies(loggedIn).get('__Host-portcullis_session')).toMatch(/Max-Age=900(;|$)/);
   });
 });
