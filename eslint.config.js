@@ -1,4 +1,5 @@
-// ESLint flat config: typescript-eslint's recommended rules (not type-checked, for speed) over the files scripts/lint.mjs passes (src, test, scripts).
+// ESLint flat config: typescript-eslint's recommended rules over the files scripts/lint.mjs passes (src, test, scripts),
+// type-aware (the TypeScript program of tsconfig.json) where an unawaited promise would lose a write: src/objects and src/storage.
 // STYLE.md's layering rules and file-size limit are checked by scripts/lint.mjs.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -37,5 +38,14 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     rules: { 'no-undef': 'off' },
+  },
+  {
+    // A Durable Object or storage adapter that forgets an `await` reports success for a write that may never happen.
+    files: ['src/objects/**/*.ts', 'src/storage/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
   },
 );

@@ -1,61 +1,13 @@
 /**
- * Every setting of Portcullis, parsed and validated once per isolate. Nothing
- * else reads raw environment strings. An invalid value throws a ConfigError
- * naming the setting: the server refuses to run half-configured.
+ * Every setting of Portcullis in one table (SETTINGS): its Worker var, default,
+ * bounds, meaning and parser. `parseConfig` is driven by the table, and the
+ * README's configuration section is generated from it (`npm run docs:config`).
+ * Nothing else reads raw environment strings. An invalid value throws a
+ * ConfigError naming the setting: the server refuses to run half-configured.
  */
-export const SIGNING_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
-export type SigningAlg = (typeof SIGNING_ALGS)[number];
-export const CLIENT_ASSERTION_ALGS = ['ES256', 'ES384', 'EdDSA', 'PS256', 'PS384', 'RS256', 'RS384', 'HS256', 'HS384', 'HS512'] as const;
+import { CLIENT_ASSERTION_ALGS, SIGNING_ALGS, type SigningAlg } from './oauth/capabilities';
 
-export interface Config {
-  /** The issuer identifier (OIDC Discovery §3, RFC 8414 §2). */
-  issuer: string;
-  /** Janssen's PAR feature flag: disabled → /par answers 404 and discovery omits it. */
-  parEnabled: boolean;
-  /** RFC 9126 §5 `require_pushed_authorization_requests` for every client. */
-  requirePar: boolean;
-  /** Default request_uri lifetime in seconds (RFC 9126 §2.2 `expires_in`). */
-  parLifetime: number;
-  codeLifetime: number;
-  accessTokenLifetime: number;
-  idTokenLifetime: number;
-  refreshTokenLifetime: number;
-  /** Grace window (s, strict: a retry must come sooner) in which a confidential client may retry with its previous refresh token (FAPI 2.0 §5.3.2.1); the default 60 clears the conformance suite's 30 s wait. */
-  refreshGrace: number;
-  /** Algorithms this server signs with, and accepts on request objects. */
-  signingAlgs: SigningAlg[];
-  accessTokenAlg: SigningAlg;
-  /** Accept only the issuer as client assertion `aud` (FAPI 2.0) for every client. */
-  fapi2: boolean;
-  /** `code_challenge_method=plain` accepted only when set (RFC 9700 §2.1.1). */
-  allowPkcePlain: boolean;
-  /** PKCE required for every client, not just public ones. */
-  requirePkceForAll: boolean;
-  clockSkew: number;
-  /** Upper bound on client assertion and request object lifetime (exp - now). */
-  maxJwtLifetime: number;
-  maxBodyBytes: number;
-  /** In-isolate cache lifetime (s) of client registrations and fetched jwks_uri documents. */
-  clientCacheTtl: number;
-  /** Failures allowed per subject per window before 429 (NIST SP 800-63B §5.2.2). */
-  limits: {
-    loginPerAccount: Limit;
-    loginPerIp: Limit;
-    clientAuthFailures: Limit;
-  };
-  /** Longest wait (ms) for one KV, D1 or Durable Object call before answering 503. */
-  storageTimeoutMs: number;
-  adminToken: string | undefined;
-  clientSecretKey: string | undefined;
-  signingKeys: string | undefined;
-  /** Turns on the local demo relying party at /demo (set by `npm start` only). */
-  demoClientSecret: string | undefined;
-}
-
-export interface Limit {
-  limit: number;
-  windowSeconds: number;
-}
+export { CLIENT_ASSERTION_ALGS, SIGNING_ALGS, type SigningAlg };
 
 export class ConfigError extends Error {
   constructor(readonly setting: string, problem: string) {
@@ -64,97 +16,151 @@ export class ConfigError extends Error {
   }
 }
 
+/** One setting: the var that sets it, its default as written in a var, its bounds and what it means. */
+export interface Setting<T = unknown> {
+  env: string;
+  /** The value used when the var is unset or empty, spelled as a var; absent means "unset". */
+  default?: string;
+  /** Inclusive bounds of an integer setting. */
+  bounds?: readonly [number, number];
+  meaning: string;
+  /** Set with `wrangler secret put`, not as a var. */
+  secret?: boolean;
+  /** Turns the raw string (undefined when unset and no default) into the value, or throws a ConfigError. */
+  parse: (raw: string | undefined, name: string) => T;
+}
+
+function integer(env: string, fallback: number, min: number, max: number, meaning: string): Setting<number> {
+  return {
+    env, default: String(fallback), bounds: [min, max], meaning,
+    parse: (v, name) => {
+      if (!/^\d+$/.test(v!) || Number(v) < min || Number(v) > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${v}"`);
+      return Number(v);
+    },
+  };
+}
+
+function flag(env: string, fallback: boolean, meaning: string): Setting<boolean> {
+  return {
+    env, default: String(fallback), meaning,
+    parse: (v, name) => {
+      if (v === 'true' || v === 'false') return v === 'true';
+      throw new ConfigError(name, `must be "true" or "false", got "${v}"`);
+    },
+  };
+}
+
+function text(env: string, meaning: string, secret = false): Setting<string | undefined> {
+  return { env, meaning, secret, parse: (v) => v };
+}
+
+function parseIssuer(v: string | undefined, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(v!);
+  } catch {
+    throw new ConfigError(name, `must be an absolute URL, got "${v}"`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new ConfigError(name, 'must use https (http only for localhost)');
+  // A bare '?' or '#' leaves url.search/url.hash empty, so look at the string too.
+  if (url.search || url.hash || /[?#]/.test(v!)) throw new ConfigError(name, 'must not have a query or fragment (RFC 8414 §2)');
+  return v!.replace(/\/$/, '');
+}
+
+function parseAlgs(v: string | undefined, name: string): SigningAlg[] {
+  const list = v!.split(',').map((a) => a.trim());
+  const unknown = list.find((a) => !(SIGNING_ALGS as readonly string[]).includes(a));
+  if (unknown !== undefined) throw new ConfigError(name, `lists "${unknown}"; supported: ${SIGNING_ALGS.join(', ')}`);
+  if (!list.includes('RS256')) throw new ConfigError(name, 'must include RS256 (OpenID Connect Core §15.1)');
+  return list as SigningAlg[];
+}
+
+function parseAlg(v: string | undefined, name: string): SigningAlg {
+  if (!(SIGNING_ALGS as readonly string[]).includes(v!)) throw new ConfigError(name, `must be one of SIGNING_ALGS (${SIGNING_ALGS.join(', ')})`);
+  return v as SigningAlg;
+}
+
+const DAY = 86_400;
+
+/** Every setting, in the order the README lists them. The keys are the `Config` field names. */
+export const SETTINGS = {
+  issuer: { env: 'ISSUER', default: 'http://localhost:8787', meaning: 'issuer identifier (RFC 8414 §2); https (http only for localhost), no query or fragment', parse: parseIssuer },
+  parEnabled: flag('PAR_ENABLED', true, '`false` turns the PAR endpoint off (404) and removes it from discovery'),
+  requirePar: flag('REQUIRE_PAR', false, 'every client must use PAR (RFC 9126 §5 `require_pushed_authorization_requests` in discovery)'),
+  parLifetime: integer('PAR_LIFETIME', 60, 5, 600, "request_uri lifetime in seconds (RFC 9126 §2.2 `expires_in`); a client's `par_lifetime` overrides it; a request object's sooner `exp` shortens it"),
+  codeLifetime: integer('CODE_LIFETIME', 60, 10, 600, 'authorization code lifetime (s)'),
+  accessTokenLifetime: integer('ACCESS_TOKEN_LIFETIME', 600, 60, DAY, 'access token lifetime (s)'),
+  idTokenLifetime: integer('ID_TOKEN_LIFETIME', 3600, 60, DAY, 'ID token lifetime (s)'),
+  refreshTokenLifetime: integer('REFRESH_TOKEN_LIFETIME', 30 * DAY, 300, 365 * DAY, 'refresh token lifetime (s)'),
+  refreshGrace: integer('REFRESH_GRACE', 60, 0, 300, 'seconds (strict: a retry must come sooner) in which a confidential client may retry with its previous refresh token (FAPI 2.0 §5.3.2.1); the default clears the 30 s wait of the conformance suite'),
+  sessionLifetime: integer('SESSION_LIFETIME', 12 * 3600, 300, 30 * DAY, 'seconds a browser session lasts after a password login (the session cookie lives as long)'),
+  interactionLifetime: integer('INTERACTION_LIFETIME', 30 * 60, 60, DAY, 'seconds a started login and consent (the interaction and its browser-binding cookie) may take; the PAR lifetime bounds only the first visit'),
+  signingAlgs: { env: 'SIGNING_ALGS', default: SIGNING_ALGS.join(','), meaning: 'algorithms the server signs with, and accepts on request objects (RS256 required by OpenID Connect Core §15.1)', parse: parseAlgs },
+  accessTokenAlg: { env: 'ACCESS_TOKEN_ALG', default: 'ES256', meaning: 'access token signature algorithm; one of `SIGNING_ALGS`', parse: parseAlg },
+  retiredKeysKept: integer('RETIRED_KEYS_KEPT', 2, 1, 20, 'retired public keys per algorithm that stay published at `/jwks` after a rotation (`POST /admin/keys/rotate`); the oldest beyond that are dropped'),
+  fapi2: flag('FAPI2', false, 'FAPI 2.0 rules for every client: client assertion `aud` must be the issuer, PKCE for all'),
+  allowPkcePlain: flag('ALLOW_PKCE_PLAIN', false, 'accept `code_challenge_method=plain` (RFC 9700 §2.1.1 advises against it)'),
+  requirePkceForAll: flag('REQUIRE_PKCE_FOR_ALL', false, 'PKCE for confidential clients too (always on for public clients)'),
+  clockSkew: integer('CLOCK_SKEW', 30, 0, 300, 'seconds of clock skew tolerated on JWTs'),
+  maxJwtLifetime: integer('MAX_JWT_LIFETIME', 300, 30, 3600, 'longest accepted client assertion (`exp` − now, s)'),
+  maxRequestObjectLifetime: integer('MAX_REQUEST_OBJECT_LIFETIME', 3600, 30, 3600, 'longest accepted request object (`exp` − now, s; FAPI 2.0 §5.3.2.1 allows at most 60 min)'),
+  maxBodyBytes: integer('MAX_BODY_BYTES', 64 * 1024, 1024, 1024 * 1024, 'request body limit in bytes (413 beyond it)'),
+  clientCacheTtl: integer('CLIENT_CACHE_TTL', 30, 0, 3600, 'seconds a client registration, a fetched `jwks_uri` and a user record (for `/userinfo`) stay cached in an isolate'),
+  storageTimeoutMs: integer('STORAGE_TIMEOUT_MS', 5000, 50, 30_000, 'longest wait (ms) for one KV, D1 or Durable Object call before answering 503'),
+  loginFailuresPerAccount: integer('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000, 'failed logins per account per window before 429 (NIST SP 800-63B §5.2.2)'),
+  loginFailuresPerIp: integer('LOGIN_FAILURES_PER_IP', 20, 1, 10_000, 'failed logins per client IP per window before 429'),
+  loginFailureWindow: integer('LOGIN_FAILURE_WINDOW', 900, 10, DAY, 'seconds of the login failure window'),
+  clientAuthFailures: integer('CLIENT_AUTH_FAILURES', 20, 1, 10_000, 'failed client authentications per client and address per window before 429'),
+  clientAuthFailureWindow: integer('CLIENT_AUTH_FAILURE_WINDOW', 300, 10, DAY, 'seconds of that window'),
+  adminToken: text('ADMIN_TOKEN', 'bearer token for `/admin`; unset means the admin API answers 404', true),
+  clientSecretKey: text('CLIENT_SECRET_KEY', 'key that seals `client_secret_jwt` secrets; without it that method is not offered', true),
+  signingKeys: text('SIGNING_KEYS', 'a private JWKS (each key with `kid` and `alg`, one for every `SIGNING_ALGS` entry); unset means keys are generated once and kept in a Durable Object', true),
+  demoClientSecret: text('DEMO_CLIENT_SECRET', 'turns on the demo relying party at `/demo` (set by `npm start` in `.dev.vars`; never set it in a deployment)'),
+} satisfies Record<string, Setting>;
+
+type Settings = typeof SETTINGS;
+type Values = { [K in keyof Settings]: ReturnType<Settings[K]['parse']> };
+type LimitKeys = 'loginFailuresPerAccount' | 'loginFailuresPerIp' | 'loginFailureWindow' | 'clientAuthFailures' | 'clientAuthFailureWindow';
+
+export interface Limit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** The parsed settings: one field per SETTINGS entry, the failure limits grouped under `limits`. */
+export type Config = Omit<Values, LimitKeys> & {
+  /** Failures allowed per subject per window before 429 (NIST SP 800-63B §5.2.2). */
+  limits: { loginPerAccount: Limit; loginPerIp: Limit; clientAuthFailures: Limit };
+};
+
 type Raw = Record<string, unknown>;
 
-function str(env: Raw, name: string): string | undefined {
+/** The raw string of a var; empty means unset (`wrangler --var NAME:`). */
+function read(env: Raw, name: string): string | undefined {
   const v = env[name];
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v !== 'string') throw new ConfigError(name, 'must be a string');
   return v;
 }
 
-function bool(env: Raw, name: string, fallback: boolean): boolean {
-  const v = str(env, name);
-  if (v === undefined) return fallback;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new ConfigError(name, `must be "true" or "false", got "${v}"`);
-}
-
-function int(env: Raw, name: string, fallback: number, min: number, max: number): number {
-  const v = str(env, name);
-  if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${v}"`);
-  }
-  return Number(v);
-}
-
-function issuer(env: Raw): string {
-  const v = str(env, 'ISSUER') ?? 'http://localhost:8787';
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    throw new ConfigError('ISSUER', `must be an absolute URL, got "${v}"`);
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ConfigError('ISSUER', 'must use https (http only for localhost)');
-  }
-  // A bare '?' or '#' leaves url.search/url.hash empty, so look at the string too.
-  if (url.search || url.hash || /[?#]/.test(v)) throw new ConfigError('ISSUER', 'must not have a query or fragment (RFC 8414 §2)');
-  return v.replace(/\/$/, '');
-}
-
-function algs(env: Raw): SigningAlg[] {
-  const v = str(env, 'SIGNING_ALGS');
-  if (v === undefined) return [...SIGNING_ALGS];
-  const list = v.split(',').map((a) => a.trim());
-  for (const a of list) {
-    if (!(SIGNING_ALGS as readonly string[]).includes(a)) {
-      throw new ConfigError('SIGNING_ALGS', `lists "${a}"; supported: ${SIGNING_ALGS.join(', ')}`);
-    }
-  }
-  if (!list.includes('RS256')) throw new ConfigError('SIGNING_ALGS', 'must include RS256 (OpenID Connect Core §15.1)');
-  return list as SigningAlg[];
-}
-
 export function parseConfig(env: Raw): Config {
-  const signingAlgs = algs(env);
-  const accessTokenAlg = (str(env, 'ACCESS_TOKEN_ALG') ?? 'ES256') as SigningAlg;
-  if (!signingAlgs.includes(accessTokenAlg)) {
-    throw new ConfigError('ACCESS_TOKEN_ALG', `must be one of SIGNING_ALGS (${signingAlgs.join(', ')})`);
+  const values: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS) as Array<[string, Setting]>) {
+    values[key] = setting.parse(read(env, setting.env) ?? setting.default, setting.env);
   }
+  const v = values as Values;
+  if (!v.signingAlgs.includes(v.accessTokenAlg)) {
+    throw new ConfigError('ACCESS_TOKEN_ALG', `must be one of SIGNING_ALGS (${v.signingAlgs.join(', ')})`);
+  }
+  const { loginFailuresPerAccount, loginFailuresPerIp, loginFailureWindow, clientAuthFailures, clientAuthFailureWindow, ...rest } = v;
   return {
-    issuer: issuer(env),
-    parEnabled: bool(env, 'PAR_ENABLED', true),
-    requirePar: bool(env, 'REQUIRE_PAR', false),
-    parLifetime: int(env, 'PAR_LIFETIME', 60, 5, 600),
-    codeLifetime: int(env, 'CODE_LIFETIME', 60, 10, 600),
-    accessTokenLifetime: int(env, 'ACCESS_TOKEN_LIFETIME', 600, 60, 86_400),
-    idTokenLifetime: int(env, 'ID_TOKEN_LIFETIME', 3600, 60, 86_400),
-    refreshTokenLifetime: int(env, 'REFRESH_TOKEN_LIFETIME', 30 * 86_400, 300, 365 * 86_400),
-    refreshGrace: int(env, 'REFRESH_GRACE', 60, 0, 300),
-    signingAlgs,
-    accessTokenAlg,
-    fapi2: bool(env, 'FAPI2', false),
-    allowPkcePlain: bool(env, 'ALLOW_PKCE_PLAIN', false),
-    requirePkceForAll: bool(env, 'REQUIRE_PKCE_FOR_ALL', false),
-    clockSkew: int(env, 'CLOCK_SKEW', 30, 0, 300),
-    maxJwtLifetime: int(env, 'MAX_JWT_LIFETIME', 300, 30, 3600),
-    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 64 * 1024, 1024, 1024 * 1024),
-    clientCacheTtl: int(env, 'CLIENT_CACHE_TTL', 30, 0, 3600),
-    storageTimeoutMs: int(env, 'STORAGE_TIMEOUT_MS', 5000, 50, 30_000),
+    ...rest,
     limits: {
-      loginPerAccount: { limit: int(env, 'LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000), windowSeconds: int(env, 'LOGIN_FAILURE_WINDOW', 900, 10, 86_400) },
-      loginPerIp: { limit: int(env, 'LOGIN_FAILURES_PER_IP', 20, 1, 10_000), windowSeconds: int(env, 'LOGIN_FAILURE_WINDOW', 900, 10, 86_400) },
-      clientAuthFailures: { limit: int(env, 'CLIENT_AUTH_FAILURES', 20, 1, 10_000), windowSeconds: int(env, 'CLIENT_AUTH_FAILURE_WINDOW', 300, 10, 86_400) },
+      loginPerAccount: { limit: loginFailuresPerAccount, windowSeconds: loginFailureWindow },
+      loginPerIp: { limit: loginFailuresPerIp, windowSeconds: loginFailureWindow },
+      clientAuthFailures: { limit: clientAuthFailures, windowSeconds: clientAuthFailureWindow },
     },
-    adminToken: str(env, 'ADMIN_TOKEN'),
-    clientSecretKey: str(env, 'CLIENT_SECRET_KEY'),
-    signingKeys: str(env, 'SIGNING_KEYS'),
-    demoClientSecret: str(env, 'DEMO_CLIENT_SECRET'),
   };
 }
 

@@ -3,7 +3,6 @@ import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env';
 import { sha256b64, timingSafeEqualStrings } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
-import { INTERACTION_LIFETIME } from '../oauth/interaction';
 import { InvalidRequest } from '../oauth/errors';
 import type { InteractionRecord } from '../storage/ports';
 import { cookieName, writeCookie } from './session';
@@ -32,7 +31,7 @@ export function browserSecret(c: Context<AppEnv>): string {
 
 /** Sets (or renews) the browser-binding cookie to `secret`, for an interaction just started with it. */
 export function bindBrowser(c: Context<AppEnv>, secret: string): void {
-  writeCookie(c, cookieName(c.get('services').config, 'interaction'), secret, INTERACTION_LIFETIME);
+  writeCookie(c, cookieName(c.get('services').config, 'interaction'), secret, c.get('services').config.interactionLifetime);
 }
 
 /** Refuses an interaction opened in a browser other than the one that started it. */

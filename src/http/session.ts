@@ -2,7 +2,6 @@ import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env';
 import type { Config } from '../config';
-import { SESSION_LIFETIME } from '../oauth/login';
 import type { ActiveSession } from '../storage/ports';
 
 /**
@@ -38,8 +37,8 @@ export async function startSession(
 ): Promise<ActiveSession> {
   const services = c.get('services');
   if (previous) await services.sessions.end(previous.sid);
-  const expires_at = input.auth_time + SESSION_LIFETIME;
+  const expires_at = input.auth_time + services.config.sessionLifetime;
   const { secret, sid } = await services.sessions.start({ ...input, expires_at });
-  writeCookie(c, cookieName(services.config, 'session'), secret, SESSION_LIFETIME);
+  writeCookie(c, cookieName(services.config, 'session'), secret, services.config.sessionLifetime);
   return { ...input, amr: input.amr, sid, expires_at, clients: {}, ended: false };
 }

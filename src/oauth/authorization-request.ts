@@ -1,11 +1,11 @@
 import type { Config } from '../config';
+import { PROMPTS } from './capabilities';
 import { resolveClientPolicy } from './client-policy';
 import { InvalidRequest, InvalidScope, UnauthorizedClient, UnsupportedResponseType } from './errors';
+import { parseScope } from './token-scope';
 import { RESPONSE_MODES, type AuthorizationRequest, type Client, type ResponseMode } from './types';
 
 const PKCE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-const PROMPTS = ['none', 'login', 'consent', 'select_account'];
 /** Longest accepted parameter value; also bounds what an error redirect may echo (`state`). */
 export const MAX_PARAM = 4096;
 
@@ -23,9 +23,7 @@ function requireRedirectUri(params: Map<string, string>, client: Client, isOidc:
 
 function validateScope(params: Map<string, string>, client: Client): string {
   const scope = params.get('scope') ?? client.scope ?? '';
-  const tokens = scope.split(' ').filter(Boolean);
-  if (scope !== tokens.join(' ') && scope !== '') throw new InvalidScope('scope must be single-space separated tokens (RFC 6749 §3.3)');
-  if (!tokens.every((t) => SCOPE_TOKEN.test(t))) throw new InvalidScope('scope contains invalid characters (RFC 6749 §3.3)');
+  const tokens = scope === '' ? [] : parseScope(scope);
   if (client.scope !== undefined) {
     const allowed = new Set(client.scope.split(' '));
     const extra = tokens.find((t) => !allowed.has(t));

@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import { CLIENT_ASSERTION_ALGS, type Config } from '../config';
+import type { Config } from '../config';
+import { ASYMMETRIC_ALGS, HMAC_ALGS } from './capabilities';
 import { matchesSha256 } from '../crypto/hash';
 import { randomId } from '../crypto/random';
 import { open } from '../crypto/secret-box';
@@ -13,8 +14,6 @@ import { CLIENT_ASSERTION_TYPS, hasAcceptedTyp } from './jwt-typ';
 import type { AuthMethod, StoredClient } from './types';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-const HMAC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => a.startsWith('HS'));
-const ASYMMETRIC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => !a.startsWith('HS'));
 
 /** The credentials a request presented, with the one method they imply. */
 export interface PresentedCredentials {

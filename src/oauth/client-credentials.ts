@@ -1,6 +1,6 @@
 import { logEvent } from '../log';
 import { issueAccessToken } from './access-token';
-import { SCOPES } from './discovery';
+import { SCOPES } from './capabilities';
 import { InvalidScope, UnauthorizedClient } from './errors';
 import type { ClientRequest } from './request-input';
 import { newJti, type TokenDeps, type TokenResponse } from './token-response';

@@ -1,17 +1,16 @@
 import type { JWK } from 'jose';
-import { CLIENT_ASSERTION_ALGS, type Config } from '../config';
+import type { Config } from '../config';
+import { ASYMMETRIC_ALGS, HMAC_ALGS, JWE_ALGS, JWE_ENCS } from './capabilities';
 import { InvalidClientMetadata, InvalidRedirectUri } from './errors';
 import { checkRedirectUri, checkWebUri } from './redirect-uri';
+import { scopeOrNull } from './token-scope';
 import { AUTH_METHODS, GRANT_TYPES, RESPONSE_TYPES, type AuthMethod, type Client } from './types';
 
 /** Metadata as accepted on registration: everything but what the server assigns. */
 export type ClientMetadata = Omit<Client, 'client_id' | 'client_id_issued_at'> & { client_id?: string };
 
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-const ASYMMETRIC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => !a.startsWith('HS'));
-export const JWE_ALGS = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
-export const JWE_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512'];
+export { JWE_ALGS, JWE_ENCS };
 
 const fail = (field: string, problem: string) => new InvalidClientMetadata(`${field}: ${problem}`);
 
@@ -87,7 +86,7 @@ function authFields(input: Input, config: Config) {
   const keysUri = webUri(input, 'jwks_uri');
   if (keys && keysUri) throw fail('jwks', 'jwks and jwks_uri are mutually exclusive (RFC 7591 §2)');
   if (method === 'private_key_jwt' && !keys && !keysUri) throw fail('jwks', 'private_key_jwt needs jwks or jwks_uri');
-  const algs = method === 'client_secret_jwt' ? CLIENT_ASSERTION_ALGS.filter((a) => a.startsWith('HS')) : ASYMMETRIC_ALGS;
+  const algs = method === 'client_secret_jwt' ? HMAC_ALGS : ASYMMETRIC_ALGS;
   const signingAlg = oneOf(input, 'token_endpoint_auth_signing_alg', algs);
   if (signingAlg && !method.endsWith('_jwt')) throw fail('token_endpoint_auth_signing_alg', `does not apply to ${method}`);
   if (method === 'client_secret_jwt' && !config.clientSecretKey) {
@@ -114,10 +113,10 @@ function grantFields(input: Input, method: AuthMethod) {
 
 function scope(input: Input): string | undefined {
   const v = optString(input, 'scope', 4096);
-  if (v !== undefined && !v.split(' ').every((t) => SCOPE_TOKEN.test(t))) {
-    throw fail('scope', 'must be space-separated scope tokens (RFC 6749 §3.3)');
-  }
-  return v;
+  if (v === undefined) return undefined;
+  const tokens = scopeOrNull(v);
+  if (tokens === null) throw fail('scope', 'must be space-separated scope tokens (RFC 6749 §3.3)');
+  return tokens.join(' ');
 }
 
 function jarmFields(input: Input, config: Config, hasKeys: boolean) {

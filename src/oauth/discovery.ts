@@ -1,14 +1,11 @@
-import { CLIENT_ASSERTION_ALGS, endpoints, type Config } from '../config';
-import { JWE_ALGS, JWE_ENCS } from './client-metadata';
-import { AUTH_METHODS, GRANT_TYPES, RESPONSE_MODES, RESPONSE_TYPES } from './types';
+import { endpoints, type Config } from '../config';
+import {
+  ASYMMETRIC_ALGS, AUTH_METHODS, CLAIMS, CLIENT_ASSERTION_ALGS, GRANT_TYPES, JWE_ALGS, JWE_ENCS, PKCE_METHODS, PROMPTS, RESPONSE_MODES,
+  RESPONSE_TYPES, SCOPES,
+} from './capabilities';
 
-export const SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'];
-export const CLAIMS = [
-  'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'sid',
-  'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture',
-  'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at',
-  'email', 'email_verified', 'address', 'phone_number', 'phone_number_verified',
-];
+/** Re-exported for callers that still import them from here; the lists live in capabilities.ts. */
+export { CLAIMS, SCOPES };
 
 /**
  * The server's metadata (RFC 8414 §2, OpenID Connect Discovery 1.0 §3,
@@ -16,10 +13,9 @@ export const CLAIMS = [
  */
 export function serverMetadata(config: Config): Record<string, unknown> {
   const urls = endpoints(config);
-  const asymmetric = CLIENT_ASSERTION_ALGS.filter((a) => !a.startsWith('HS'));
   const authMethods = config.clientSecretKey ? [...AUTH_METHODS] : AUTH_METHODS.filter((m) => m !== 'client_secret_jwt');
   const confidentialMethods = authMethods.filter((m) => m !== 'none');
-  const authAlgs = config.clientSecretKey ? [...CLIENT_ASSERTION_ALGS] : asymmetric;
+  const authAlgs = config.clientSecretKey ? [...CLIENT_ASSERTION_ALGS] : [...ASYMMETRIC_ALGS];
   const metadata: Record<string, unknown> = {
     issuer: config.issuer,
     authorization_endpoint: urls.authorization,
@@ -46,12 +42,12 @@ export function serverMetadata(config: Config): Record<string, unknown> {
     authorization_encryption_enc_values_supported: JWE_ENCS,
     request_parameter_supported: true,
     request_uri_parameter_supported: false,
-    request_object_signing_alg_values_supported: asymmetric,
+    request_object_signing_alg_values_supported: [...ASYMMETRIC_ALGS],
     require_pushed_authorization_requests: config.requirePar,
-    code_challenge_methods_supported: config.allowPkcePlain ? ['S256', 'plain'] : ['S256'],
+    code_challenge_methods_supported: PKCE_METHODS.filter((m) => m === 'S256' || config.allowPkcePlain),
     claims_parameter_supported: true,
     authorization_response_iss_parameter_supported: true,
-    prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+    prompt_values_supported: PROMPTS,
   };
   if (config.parEnabled) metadata.pushed_authorization_request_endpoint = urls.par;
   return metadata;

@@ -1,15 +1,9 @@
+import type { Config } from '../config';
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import type { ActiveSession, ClientStore, InteractionPort, InteractionRecord, ResolvedRequest } from '../storage/ports';
 import { InvalidRequest } from './errors';
 import type { AuthorizationRequest, StoredClient } from './types';
-
-/**
- * How long a started interaction lives. The PAR lifetime bounds only the first
- * visit to /authorize; once the request is validated it is carried here, so a
- * slow login still completes (DESIGN.md, FAPI 2.0 §5.3.2.2 note 3).
- */
-export const INTERACTION_LIFETIME = 30 * 60;
 
 /** The login an authorization demands: whether a fresh one, and which session and instant it must follow. */
 export type LoginRequirement = Pick<InteractionRecord, 'force_login' | 'prior_sid' | 'created_at'>;
@@ -41,7 +35,7 @@ export function loginSatisfies(login: LoginRequirement, session: ActiveSession |
 
 /** Starts an interaction for a resolved request, bound to the browser whose binding secret is `browserSecret`. */
 export async function startInteraction(
-  resolved: ResolvedRequest, session: ActiveSession | null, force_login: boolean, browserSecret: string, deps: { interactions: InteractionPort; now: () => number },
+  resolved: ResolvedRequest, session: ActiveSession | null, force_login: boolean, browserSecret: string, deps: { interactions: InteractionPort; now: () => number; config: Pick<Config, 'interactionLifetime'> },
 ): Promise<{ id: string; record: InteractionRecord }> {
   const now = deps.now();
   const record: InteractionRecord = {
@@ -52,7 +46,7 @@ export async function startInteraction(
     csrf: randomToken(32),
     browser: await sha256b64(browserSecret),
     created_at: now,
-    expires_at: now + INTERACTION_LIFETIME,
+    expires_at: now + deps.config.interactionLifetime,
     force_login,
     ...(force_login && session && { prior_sid: session.sid }),
   };

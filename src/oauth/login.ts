@@ -4,9 +4,6 @@ import type { Config } from '../config';
 import type { RateLimitPort } from '../storage/ports';
 import type { User, UserStore } from '../storage/ports';
 
-/** How long a browser session lasts after a password login. */
-export const SESSION_LIFETIME = 12 * 3600;
-
 /** Authentication Method Reference of a password login (RFC 8176 §2). */
 export const PASSWORD_AMR = ['pwd'];
 /** The acr of a single-factor password login; documented in the README as Portcullis' only level today. */

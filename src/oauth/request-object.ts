@@ -1,13 +1,11 @@
 import type { Config } from '../config';
+import { ASYMMETRIC_ALGS } from './capabilities';
 import type { RemoteJwksPort } from '../storage/ports';
 import { verifyWithClientKeys } from './client-keys';
 import { InvalidRequestObject } from './errors';
 import { hasAcceptedTyp, REQUEST_OBJECT_TYPS } from './jwt-typ';
 import type { Client } from './types';
 
-/** Request objects may live up to an hour (FAPI 2.0 §5.3.2.1 bounds exp - nbf at 60 min). */
-const MAX_REQUEST_OBJECT_LIFETIME = 3600;
-const ASYMMETRIC = ['ES256', 'ES384', 'EdDSA', 'PS256', 'PS384', 'RS256', 'RS384'];
 
 export interface VerifiedRequestObject {
   params: Map<string, string>;
@@ -26,7 +24,7 @@ function toParam(name: string, value: unknown): string {
  * client's registered keys and returns its claims as the request parameters.
  */
 export async function verifyRequestObject(jwt: string, client: Client, config: Config, now: number, remote: RemoteJwksPort): Promise<VerifiedRequestObject> {
-  const algorithms = client.request_object_signing_alg ? [client.request_object_signing_alg] : ASYMMETRIC;
+  const algorithms = client.request_object_signing_alg ? [client.request_object_signing_alg] : [...ASYMMETRIC_ALGS];
   if (!hasAcceptedTyp(jwt, REQUEST_OBJECT_TYPS)) throw new InvalidRequestObject('request object typ names another kind of JWT (RFC 8725 section 3.11, RFC 9101 section 10.8)');
   const result = await verifyWithClientKeys(jwt, client, {
     algorithms,
@@ -39,7 +37,7 @@ export async function verifyRequestObject(jwt: string, client: Client, config: C
   if (!result.ok) throw new InvalidRequestObject(`request object rejected: ${result.reason}`);
   const claims = result.payload as Record<string, unknown>;
   const exp = claims.exp as number;
-  if (exp - now > MAX_REQUEST_OBJECT_LIFETIME) throw new InvalidRequestObject('request object exp is too far in the future');
+  if (exp - now > config.maxRequestObjectLifetime) throw new InvalidRequestObject('request object exp is too far in the future');
   if (typeof claims.iat === 'number' && claims.iat > now + config.clockSkew) throw new InvalidRequestObject('request object iat is in the future');
   if (claims.client_id !== client.client_id) throw new InvalidRequestObject('request object client_id must equal the authenticated client (RFC 9101 §5)');
   if ('request' in claims || 'request_uri' in claims) throw new InvalidRequestObject('request object must not contain request or request_uri (RFC 9101 §4)');

@@ -1,12 +1,23 @@
 import { InvalidScope } from './errors';
 
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). The only copy of this grammar. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
-/** Splits a `scope` value into its tokens, refusing malformed ones (RFC 6749 §3.3). */
-export function parseScope(scope: string): string[] {
+/**
+ * The scope tokens of a `scope` value, or null when it is not single-space
+ * separated scope tokens (RFC 6749 §3.3). A scope is a set: a repeated token
+ * counts once, first occurrence order kept.
+ */
+export function scopeOrNull(scope: string): string[] | null {
   const tokens = scope.split(' ');
-  if (!tokens.every((t) => SCOPE_TOKEN.test(t))) throw new InvalidScope('scope must be single-space separated scope tokens (RFC 6749 section 3.3)');
-  return [...new Set(tokens)];
+  return tokens.every((t) => SCOPE_TOKEN.test(t)) ? [...new Set(tokens)] : null;
+}
+
+/** Splits a `scope` value into its tokens (a set, RFC 6749 §3.3), refusing malformed ones with invalid_scope. */
+export function parseScope(scope: string): string[] {
+  const tokens = scopeOrNull(scope);
+  if (tokens === null) throw new InvalidScope('scope must be single-space separated scope tokens (RFC 6749 section 3.3)');
+  return tokens;
 }
 
 export function hasScope(scope: string, value: string): boolean {

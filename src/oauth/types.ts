@@ -1,14 +1,11 @@
 import type { JWK } from 'jose';
 
-/** RFC 7591 §2 token endpoint authentication methods (plus RFC 7523 JWT methods). */
-export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+import { AUTH_METHODS, RESPONSE_MODES } from './capabilities';
+
+export { AUTH_METHODS, GRANT_TYPES, RESPONSE_MODES, RESPONSE_TYPES } from './capabilities';
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 export const SECRET_METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
 
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
-export const RESPONSE_TYPES = ['code'] as const;
-/** OAuth 2.0 Multiple Response Types §2, OAuth 2.0 Form Post, JARM §2.3 */
-export const RESPONSE_MODES = ['query', 'fragment', 'form_post', 'jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'] as const;
 export type ResponseMode = (typeof RESPONSE_MODES)[number];
 
 /**

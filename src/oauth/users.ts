@@ -2,7 +2,7 @@ import { hashPassword } from '../crypto/password';
 import { randomToken } from '../crypto/random';
 import type { User, UserStore } from '../storage/ports';
 import { InvalidRequest } from './errors';
-import { CLAIMS } from './discovery';
+import { CLAIMS } from './capabilities';
 
 /** Claims the server itself asserts; an account cannot carry them. */
 const RESERVED = new Set(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'sid']);

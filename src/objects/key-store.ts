@@ -9,9 +9,6 @@ export type StoredKey = {
   retired_at: number | null;
 };
 
-/** How many retired keys per algorithm stay published at /jwks after a rotation. */
-const RETIRED_KEPT = 2;
-
 /**
  * The generated signing keys, when no SIGNING_KEYS secret is set. One
  * instance ("primary"). Keys are made by the caller; this object only keeps
@@ -38,8 +35,8 @@ export class KeyStore extends DurableObject<unknown> {
     return this.list();
   }
 
-  /** Retires the active keys, makes `keys` active, and drops the oldest retired keys. */
-  async rotate(keys: StoredKey[], now: number): Promise<StoredKey[]> {
+  /** Retires the active keys, makes `keys` active, and keeps the newest `retiredKept` retired keys per algorithm. */
+  async rotate(keys: StoredKey[], now: number, retiredKept: number): Promise<StoredKey[]> {
     const sql = this.ctx.storage.sql;
     sql.exec('UPDATE keys SET retired_at = ? WHERE retired_at IS NULL', now);
     this.insert(keys);
@@ -47,7 +44,7 @@ export class KeyStore extends DurableObject<unknown> {
       sql.exec(
         `DELETE FROM keys WHERE alg = ? AND retired_at IS NOT NULL AND kid NOT IN
            (SELECT kid FROM keys WHERE alg = ? AND retired_at IS NOT NULL ORDER BY retired_at DESC, created_at DESC LIMIT ?)`,
-        alg, alg, RETIRED_KEPT,
+        alg, alg, retiredKept,
       );
     }
     return this.list();

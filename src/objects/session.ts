@@ -59,6 +59,6 @@ export class Session extends DurableObject<unknown> {
   }
 
   override async alarm(): Promise<void> {
-    this.ctx.storage.deleteAll();
+    await this.ctx.storage.deleteAll();
   }
 }

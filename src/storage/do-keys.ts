@@ -80,7 +80,7 @@ export class DurableKeyStore implements KeyStorePort {
   }
 
   async rotate(): Promise<KeyRing> {
-    const stored = await this.stub.rotate(await generateSet(this.config.signingAlgs, this.now()), this.now());
+    const stored = await this.stub.rotate(await generateSet(this.config.signingAlgs, this.now()), this.now(), this.config.retiredKeysKept);
     return this.keep(fromStored(stored));
   }
 

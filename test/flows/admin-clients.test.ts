@@ -3,8 +3,9 @@ import { sha256b64 } from '../../src/crypto/hash';
 import { fromBase64url } from '../../src/crypto/encoding';
 import { adminRequest, registerClient } from '../helpers/admin';
 import { clientKey } from '../helpers/jwt';
-import { appWith, authzParams, errorOf, parBasic, parForm } from '../helpers/par';
+import { appWith, authzParams, parBasic, parForm } from '../helpers/par';
 import { ADMIN_TOKEN, call, testEnv, unique } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 /** The admin client API (DESIGN.md contract 3, RFC 7591 §2-3). */
 describe('admin API: clients', () => {

@@ -1,8 +1,9 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { adminRequest } from '../helpers/admin';
-import { appWith, errorOf } from '../helpers/par';
+import { appWith } from '../helpers/par';
 import { ADMIN_TOKEN, call, testEnv, unique } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 /** The admin user and key API (DESIGN.md contract 3). */
 describe('admin API: users', () => {

@@ -2,8 +2,9 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { adminRequest } from '../helpers/admin';
 import { clientKey } from '../helpers/jwt';
-import { errorOf } from '../helpers/par';
+
 import { testEnv, unique } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 /** Registration validation through POST /admin/clients (RFC 7591 §2, §3.2.2; RFC 8252 §7; RFC 6749 §3.1.2). */
 describe('admin API: client metadata validation', () => {

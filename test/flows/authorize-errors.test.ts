@@ -4,7 +4,9 @@ import { registerClient } from '../helpers/admin';
 import { clientKey, requestObject } from '../helpers/jwt';
 import { authorizeUrl, newBrowser, pushRequest, visit } from '../helpers/interaction';
 import { discover, pkce, viaWorker } from '../helpers/rp';
-import { ISSUER, testEnv } from '../helpers/worker';
+import { ISSUER } from '../helpers/worker';
+import { alertOfPage, errorCodeOfPage, errorPageOf, expectErrorPage } from '../helpers/errors';
+import { expirePushedRequest } from '../helpers/storage-keys';
 
 const REDIRECT = 'https://rp.example/cb';
 
@@ -12,72 +14,54 @@ async function confidential(metadata: Record<string, unknown> = {}) {
   return registerClient({ token_endpoint_auth_method: 'client_secret_basic', ...metadata });
 }
 
-async function expectErrorPage(res: Response, status = 400): Promise<string> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('location')).toBeNull();
-  expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-  expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-  return res.text();
-}
-
-function errorOf(html: string): string | undefined {
-  return /Error: <code>([a-z_]+)<\/code>/.exec(html)?.[1];
-}
-
-function messageOf(html: string): string | undefined {
-  return /<p class="alert" role="alert">([^<]*)<\/p>/.exec(html)?.[1];
-}
-
 describe('/authorize errors that must not redirect (RFC 6749 §4.1.2.1)', () => {
   it('shows a page for an unknown request_uri, never a redirect (RFC 9126 §4)', async () => {
     const reg = await confidential();
     const url = authorizeUrl({ client_id: reg.client_id, request_uri: `urn:ietf:params:oauth:request_uri:${'A'.repeat(43)}`, redirect_uri: REDIRECT });
-    expect(errorOf(await expectErrorPage(await visit(newBrowser(), url)))).toBe('invalid_request_uri');
+    expect(await expectErrorPage(await visit(newBrowser(), url))).toBe('invalid_request_uri');
   });
 
   it('answers an expired request_uri exactly like an unknown one: no existence oracle (RFC 9126 §4, §7.1)', async () => {
     const reg = await confidential();
     const request_uri = await pushRequest(reg, { response_type: 'code', redirect_uri: REDIRECT, scope: 'openid', state: 's' });
-    const handle = request_uri.split(':').pop()!;
-    const stored = JSON.parse((await testEnv.PAR_KV.get(`par:${handle}`))!);
-    await testEnv.PAR_KV.put(`par:${handle}`, JSON.stringify({ ...stored, expires_at: Math.floor(Date.now() / 1000) - 1 }));
-    const expired = await expectErrorPage(await visit(newBrowser(), authorizeUrl({ client_id: reg.client_id, request_uri })));
-    const unknown = await expectErrorPage(await visit(newBrowser(), authorizeUrl({ client_id: reg.client_id, request_uri: `urn:ietf:params:oauth:request_uri:${'B'.repeat(43)}` })));
-    expect(messageOf(expired)).toBe(messageOf(unknown));
-    expect(errorOf(expired)).toBe('invalid_request_uri');
+    await expirePushedRequest(request_uri);
+    const expired = await errorPageOf(await visit(newBrowser(), authorizeUrl({ client_id: reg.client_id, request_uri })));
+    const unknown = await errorPageOf(await visit(newBrowser(), authorizeUrl({ client_id: reg.client_id, request_uri: `urn:ietf:params:oauth:request_uri:${'B'.repeat(43)}` })));
+    expect(alertOfPage(expired)).toBe(alertOfPage(unknown));
+    expect(errorCodeOfPage(expired)).toBe('invalid_request_uri');
   });
 
   it('refuses a request_uri presented with another client_id, without redirecting (RFC 9126 §4)', async () => {
     const owner = await confidential();
     const other = await confidential();
     const request_uri = await pushRequest(owner, { response_type: 'code', redirect_uri: REDIRECT, scope: 'openid', state: 's' });
-    const html = await expectErrorPage(await visit(newBrowser(), authorizeUrl({ client_id: other.client_id, request_uri })));
-    expect(errorOf(html)).toBe('invalid_request_uri');
+    const html = await errorPageOf(await visit(newBrowser(), authorizeUrl({ client_id: other.client_id, request_uri })));
+    expect(errorCodeOfPage(html)).toBe('invalid_request_uri');
   });
 
   it('refuses a request_uri not issued by the PAR endpoint (RFC 9126 §4, RFC 9101 §5.2)', async () => {
     const reg = await confidential();
-    const html = await expectErrorPage(await visit(newBrowser(), authorizeUrl({ client_id: reg.client_id, request_uri: 'https://attacker.example/req' })));
-    expect(errorOf(html)).toBe('invalid_request_uri');
+    const html = await errorPageOf(await visit(newBrowser(), authorizeUrl({ client_id: reg.client_id, request_uri: 'https://attacker.example/req' })));
+    expect(errorCodeOfPage(html)).toBe('invalid_request_uri');
   });
 
   it('shows a page for an unknown client_id (RFC 6749 §4.1.2.1)', async () => {
     const res = await visit(newBrowser(), authorizeUrl({ client_id: 'nobody', response_type: 'code', redirect_uri: REDIRECT, state: 's' }));
-    expect(errorOf(await expectErrorPage(res))).toBe('invalid_request');
+    expect(await expectErrorPage(res)).toBe('invalid_request');
   });
 
   it('shows a page, not a redirect, for an unregistered redirect_uri (RFC 6749 §4.1.2.1, RFC 9700 §4.1.3)', async () => {
     const reg = await confidential();
     for (const redirect_uri of ['https://attacker.example/cb', 'https://rp.example/cb/', 'https://rp.example/cb?x=1', 'HTTPS://rp.example/cb']) {
       const res = await visit(newBrowser(), authorizeUrl({ client_id: reg.client_id, response_type: 'code', redirect_uri, scope: 'openid', state: 's' }));
-      expect(errorOf(await expectErrorPage(res))).toBe('invalid_request');
+      expect(await expectErrorPage(res)).toBe('invalid_request');
     }
   });
 
   it('answers a repeated parameter with a page: invalid_request (RFC 6749 §3.1)', async () => {
     const reg = await confidential();
     const res = await visit(newBrowser(), `/authorize?client_id=${reg.client_id}&response_type=code&redirect_uri=${encodeURIComponent(REDIRECT)}&state=a&state=b`);
-    expect(errorOf(await expectErrorPage(res))).toBe('invalid_request');
+    expect(await expectErrorPage(res)).toBe('invalid_request');
   });
 
   it('answers methods other than GET and POST with 405 (RFC 6749 §3.1, RFC 9110 §15.5.6)', async () => {
@@ -108,7 +92,7 @@ describe('/authorize errors sent to a validated redirect_uri (RFC 6749 §4.1.2.1
     expect(Object.fromEntries(new URL(res.headers.get('location')!).searchParams)).toMatchObject({ error: 'invalid_request', state: 'st', iss: ISSUER });
     // Without a registered redirect_uri to send it to, the same refusal is a page.
     const { redirect_uri: _r, ...bare } = params;
-    expect(errorOf(await expectErrorPage(await visit(newBrowser(), authorizeUrl({ ...bare, redirect_uri: 'https://evil.example/' }))))).toBe('invalid_request');
+    expect(await expectErrorPage(await visit(newBrowser(), authorizeUrl({ ...bare, redirect_uri: 'https://evil.example/' })))).toBe('invalid_request');
   });
 
   it('refuses a request object with a bad signature, to the outer redirect_uri (RFC 9101 §6.2)', async () => {

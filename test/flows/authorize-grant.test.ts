@@ -3,14 +3,14 @@ import { sha256b64 } from '../../src/crypto/hash';
 import { createUser, registerClient } from '../helpers/admin';
 import { authorizeUrl, loginAndConsent, newBrowser, pushRequest } from '../helpers/interaction';
 import { pkce } from '../helpers/rp';
-import { testEnv } from '../helpers/worker';
+import { grantStub, handleOf, sessionStub } from '../helpers/storage-keys';
 
 const REDIRECT = 'https://rp.example/cb';
 
 /** Redeems a code straight at its Grant object, as /token will, to read what /authorize recorded. */
 async function redeem(code: string, bindings: Record<string, string>) {
   const [handle, secret] = code.split('.') as [string, string];
-  const stub = testEnv.GRANTS.get(testEnv.GRANTS.idFromName(handle));
+  const stub = grantStub(handle);
   const now = Math.floor(Date.now() / 1000);
   const result = await stub.redeemCode({ code_hash: await sha256b64(secret), presented: bindings, now, expires_at: now + 600 });
   if (!result.ok) throw new Error(`redeem failed: ${result.reason}`);
@@ -31,7 +31,7 @@ describe('what an issued code carries (RFC 6749 §4.1.2, OpenID Connect Core §2
     const cb = await loginAndConsent(authorizeUrl({ client_id: reg.client_id, request_uri }), user, { browser: newBrowser() });
     const { handle, data } = await redeem(cb.params.get('code')!, { client_id: reg.client_id, redirect_uri: REDIRECT, pkce: await sha256b64(code_verifier) });
     // The code lives in the grant named by the request_uri handle (DESIGN.md).
-    expect(handle).toBe(request_uri.split(':').pop());
+    expect(handle).toBe(handleOf(request_uri));
     expect(data).toMatchObject({
       client_id: reg.client_id, sub: user.sub, scope: 'openid profile', redirect_uri: REDIRECT, nonce: 'nonce-1',
       amr: ['pwd'], acr: 'urn:portcullis:acr:pwd', claims, require_auth_time: true,
@@ -46,9 +46,9 @@ describe('what an issued code carries (RFC 6749 §4.1.2, OpenID Connect Core §2
     const request_uri = await pushRequest(reg, { response_type: 'code', redirect_uri: REDIRECT, scope: 'openid', state: 's' });
     const cb = await loginAndConsent(authorizeUrl({ client_id: reg.client_id, request_uri }), user);
     const { sid } = (await redeem(cb.params.get('code')!, { client_id: reg.client_id, redirect_uri: REDIRECT, pkce: 'none' })).data;
-    const session = await testEnv.SESSIONS.get(testEnv.SESSIONS.idFromName(sid)).get({ now: Math.floor(Date.now() / 1000) });
+    const session = await sessionStub(sid).get({ now: Math.floor(Date.now() / 1000) });
     expect(session?.sub).toBe(user.sub);
-    expect(session?.clients[reg.client_id]).toEqual([request_uri.split(':').pop()]);
+    expect(session?.clients[reg.client_id]).toEqual([handleOf(request_uri)]);
   });
 
   it('never puts the session cookie secret in the code or the sid (the sid is a hash of it)', async () => {

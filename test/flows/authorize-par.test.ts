@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createUser, registerClient } from '../helpers/admin';
 import { authorizeUrl, callbackOf, loginAndConsent, newBrowser, parseForm, postForm, pushRequest, visit } from '../helpers/interaction';
 import { discover, pkce, viaWorker } from '../helpers/rp';
-import { ISSUER, testEnv } from '../helpers/worker';
+import { ISSUER } from '../helpers/worker';
+import { expirePushedRequest } from '../helpers/storage-keys';
 
 const REDIRECT = 'https://rp.example/cb';
 
@@ -126,9 +127,7 @@ describe('/authorize with a pushed request (RFC 9126 §4)', () => {
     const page = await visit(browser, url);
     expect(page.status).toBe(200);
     // The pushed request expires while the user types: the interaction carries the validated request.
-    const handle = request_uri.split(':').pop()!;
-    const stored = JSON.parse((await testEnv.PAR_KV.get(`par:${handle}`))!);
-    await testEnv.PAR_KV.put(`par:${handle}`, JSON.stringify({ ...stored, expires_at: Math.floor(Date.now() / 1000) - 1 }));
+    await expirePushedRequest(request_uri);
     const form = parseForm(await page.text());
     const res = await postForm(browser, form.action, { ...form.fields, username: user.username, password: user.password });
     const consent = parseForm(await (await visit(browser, new URL(res.headers.get('location')!, ISSUER))).text());

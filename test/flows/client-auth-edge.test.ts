@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { registerClient } from '../helpers/admin';
 import { clientAssertion, clientKey, requestObject } from '../helpers/jwt';
-import { appWith, authzParams, errorOf, parBasic } from '../helpers/par';
+import { appWith, authzParams, parBasic } from '../helpers/par';
 import { ADMIN_TOKEN } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 

@@ -2,11 +2,11 @@ import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerClient as register } from '../helpers/admin';
 import { clientAssertion, clientKey, unsignedJwt, type ClientKey } from '../helpers/jwt';
-import { appWith, authzParams, errorOf, parForm, parKeys, storedSince, trackingRegistrar } from '../helpers/par';
+import { appWith, authzParams, parForm, parKeys, storedSince, trackingRegistrar } from '../helpers/par';
 import { ISSUER, unique } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
 
 const { ids, registerClient } = trackingRegistrar(register);
 /** private_key_jwt at /par (RFC 7523 §3, RFC 9126 §2, OIDC Core §9, DESIGN.md "client assertion aud"). */

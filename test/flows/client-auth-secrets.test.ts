@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { registerClient as register } from '../helpers/admin';
 import { clientAssertion } from '../helpers/jwt';
-import { authzParams, errorOf, parForm, parKeys, storedSince, trackingRegistrar } from '../helpers/par';
+import { authzParams, parForm, parKeys, storedSince, trackingRegistrar } from '../helpers/par';
 import { basic, unique } from '../helpers/worker';
-
+import { errorOf } from '../helpers/errors';
 
 const { ids, registerClient } = trackingRegistrar(register);
 /** Secret-based client authentication at /par (RFC 6749 §2.3.1, RFC 9126 §2.1). */

@@ -1,7 +1,8 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { appWith, errorOf } from '../helpers/par';
+import { appWith } from '../helpers/par';
 import { call } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 type Jwk = Record<string, unknown>;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];

@@ -3,9 +3,9 @@ import { AccessDenied } from '../../src/oauth/errors';
 import type { ParHookContext } from '../../src/oauth/hooks';
 import type { AuthorizationRequest } from '../../src/oauth/types';
 import { registerClient as register } from '../helpers/admin';
-import { appWith, authzParams, errorOf, parKeys, storedSince, trackingRegistrar, storedRequest } from '../helpers/par';
+import { appWith, authzParams, parKeys, storedSince, trackingRegistrar, storedRequest } from '../helpers/par';
 import { basic } from '../helpers/worker';
-
+import { errorOf } from '../helpers/errors';
 
 const { ids, registerClient } = trackingRegistrar(register);
 /** Deployer hooks around /par (src/oauth/hooks.ts; Janssen ParType createPar / modifyParResponse). */

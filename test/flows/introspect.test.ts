@@ -4,6 +4,7 @@ import { issueCode, redeem, rpClient, type RpClient } from '../helpers/grant';
 import { discover, viaWorker } from '../helpers/rp';
 import { registerClient } from '../helpers/admin';
 import { call, form, ISSUER } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 async function tokensFor(rp: RpClient) {
   const as = await discover();
@@ -76,14 +77,14 @@ describe('token introspection (RFC 7662)', () => {
     const rp = await rpClient({ token_endpoint_auth_method: 'none' });
     const res = await oauth.introspectionRequest(as, rp.client, rp.auth, 'anything', viaWorker);
     expect(res.status).toBe(401);
-    expect(((await res.json()) as { error: string }).error).toBe('invalid_client');
+    expect((await errorOf(res)).error).toBe('invalid_client');
   });
 
   it('requires the token parameter (RFC 7662 §2.1) and POST', async () => {
     const reg = await registerClient({ token_endpoint_auth_method: 'client_secret_post' });
     const res = await call('/introspect', form({ client_id: reg.client_id, client_secret: reg.client_secret!, token_type_hint: 'access_token' }));
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toBe('invalid_request');
+    expect((await errorOf(res)).error).toBe('invalid_request');
     const get = await call('/introspect');
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');

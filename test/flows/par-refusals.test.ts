@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { registerClient as register } from '../helpers/admin';
-import { authzParams, CHALLENGE, errorOf, parBasic, parForm, parKeys, storedSince, trackingRegistrar } from '../helpers/par';
+import { authzParams, CHALLENGE, parBasic, parForm, parKeys, storedSince, trackingRegistrar } from '../helpers/par';
 import { basic, call } from '../helpers/worker';
-
+import { errorOf } from '../helpers/errors';
 
 const { ids, registerClient } = trackingRegistrar(register);
 /** RFC 9126 §2.1 and RFC 6749 §4.1.1 refusals at POST /par; each proves nothing was stored. */

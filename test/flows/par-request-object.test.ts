@@ -2,9 +2,9 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { registerClient as register } from '../helpers/admin';
 import { clientKey, requestObject, unsignedJwt, type ClientKey } from '../helpers/jwt';
-import { authzParams, errorOf, parBasic, parKeys, storedSince, trackingRegistrar, storedRequest } from '../helpers/par';
+import { authzParams, parBasic, parKeys, storedSince, trackingRegistrar, storedRequest } from '../helpers/par';
 import { ISSUER } from '../helpers/worker';
-
+import { errorOf } from '../helpers/errors';
 
 const { ids, registerClient } = trackingRegistrar(register);
 /** Request objects at the PAR endpoint (RFC 9126 §3, RFC 9101 §4, §6). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { registerClient as register } from '../helpers/admin';
-import { appWith, authzParams, errorOf, parKeys, storedSince, trackingRegistrar } from '../helpers/par';
+import { appWith, authzParams, parKeys, storedSince, trackingRegistrar } from '../helpers/par';
 import { basic } from '../helpers/worker';
-
+import { errorOf } from '../helpers/errors';
 
 const { ids, registerClient } = trackingRegistrar(register);
 /** Settings that change the PAR endpoint and what discovery says about it (RFC 9126 §5). */

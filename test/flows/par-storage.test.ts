@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { registerClient } from '../helpers/admin';
 import { authzParams, parBasic, storedRequest } from '../helpers/par';
-import { call, form, testEnv } from '../helpers/worker';
+import { call, form } from '../helpers/worker';
+import { handleOf, listPushedRequests } from '../helpers/storage-keys';
 
 /** What a successful push stores and answers (RFC 9126 §2.2, DESIGN.md platform map). */
 describe('PAR storage', () => {
@@ -54,8 +55,7 @@ describe('PAR storage', () => {
 
   it('stores with a KV TTL of at least 60 s even for shorter lifetimes (KV minimum TTL)', async () => {
     const { body } = await push({ par_lifetime: 10 });
-    const handle = body.request_uri.slice('urn:ietf:params:oauth:request_uri:'.length);
-    const { keys } = await testEnv.PAR_KV.list({ prefix: `par:${handle}` });
+    const keys = await listPushedRequests(handleOf(body.request_uri));
     expect(keys).toHaveLength(1);
     const now = Math.floor(Date.now() / 1000);
     expect(keys[0]!.expiration).toBeGreaterThanOrEqual(now + 58);
@@ -65,8 +65,7 @@ describe('PAR storage', () => {
   it('stores with a KV TTL equal to a lifetime above 60 s', async () => {
     const { body } = await push({ par_lifetime: 300 });
     expect(body.expires_in).toBe(300);
-    const handle = body.request_uri.slice('urn:ietf:params:oauth:request_uri:'.length);
-    const { keys } = await testEnv.PAR_KV.list({ prefix: `par:${handle}` });
+    const keys = await listPushedRequests(handleOf(body.request_uri));
     const now = Math.floor(Date.now() / 1000);
     expect(keys[0]!.expiration).toBeGreaterThanOrEqual(now + 298);
     expect(keys[0]!.expiration).toBeLessThanOrEqual(now + 301);

@@ -8,6 +8,7 @@ import { issueCode, redeem, rpClient, type RpClient } from '../helpers/grant';
 import { discover, viaWorker } from '../helpers/rp';
 import { registerClient } from '../helpers/admin';
 import { call, form, testEnv } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 async function tokensFor(rp: RpClient, scope = 'openid profile offline_access') {
   const as = await discover();
@@ -18,11 +19,6 @@ async function tokensFor(rp: RpClient, scope = 'openid profile offline_access') 
 
 function refresh(as: oauth.AuthorizationServer, rp: RpClient, token: string, params?: Record<string, string>) {
   return oauth.refreshTokenGrantRequest(as, rp.client, rp.auth, token, { ...viaWorker, additionalParameters: params });
-}
-
-async function errorOf(res: Response): Promise<string> {
-  expect(res.status).toBe(400);
-  return ((await res.json()) as { error: string }).error;
 }
 
 describe('refresh_token grant (RFC 6749 §6)', () => {
@@ -45,8 +41,8 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
     const rp = await rpClient({ token_endpoint_auth_method: 'none' });
     const { as, tokens } = await tokensFor(rp);
     const next = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, tokens.refresh_token!));
-    expect(await errorOf(await refresh(as, rp, tokens.refresh_token!))).toBe('invalid_grant');
-    expect(await errorOf(await refresh(as, rp, next.refresh_token!))).toBe('invalid_grant');
+    expect(await errorOf(await refresh(as, rp, tokens.refresh_token!))).toMatchObject({ status: 400, error: 'invalid_grant' });
+    expect(await errorOf(await refresh(as, rp, next.refresh_token!))).toMatchObject({ status: 400, error: 'invalid_grant' });
     expect((await oauth.userInfoRequest(as, rp.client, next.access_token, viaWorker)).status).toBe(401);
   });
 
@@ -56,7 +52,7 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
     const lost = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, tokens.refresh_token!));
     const retried = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, tokens.refresh_token!));
     // The retry's token is the live one; the lost response's token is not a second lineage.
-    expect(await errorOf(await refresh(as, rp, lost.refresh_token!))).toBe('invalid_grant');
+    expect(await errorOf(await refresh(as, rp, lost.refresh_token!))).toMatchObject({ status: 400, error: 'invalid_grant' });
     const after = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, retried.refresh_token!));
     expect(after.access_token).toBeTruthy();
   });
@@ -144,7 +140,7 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
   it('refuses widening the scope as invalid_scope without spending the token (RFC 6749 §6)', async () => {
     const rp = await rpClient({ token_endpoint_auth_method: 'none' });
     const { as, tokens } = await tokensFor(rp);
-    expect(await errorOf(await refresh(as, rp, tokens.refresh_token!, { scope: 'openid email' }))).toBe('invalid_scope');
+    expect(await errorOf(await refresh(as, rp, tokens.refresh_token!, { scope: 'openid email' }))).toMatchObject({ status: 400, error: 'invalid_scope' });
     expect((await refresh(as, rp, tokens.refresh_token!)).status).toBe(200);
   });
 
@@ -164,8 +160,8 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
     const owner = await rpClient();
     const thief = await rpClient();
     const { as, tokens } = await tokensFor(owner);
-    expect(await errorOf(await refresh(as, thief, tokens.refresh_token!))).toBe('invalid_grant');
-    expect(await errorOf(await refresh(as, owner, tokens.refresh_token!))).toBe('invalid_grant');
+    expect(await errorOf(await refresh(as, thief, tokens.refresh_token!))).toMatchObject({ status: 400, error: 'invalid_grant' });
+    expect(await errorOf(await refresh(as, owner, tokens.refresh_token!))).toMatchObject({ status: 400, error: 'invalid_grant' });
     expect((await oauth.userInfoRequest(as, owner.client, tokens.access_token, viaWorker)).status).toBe(401);
   });
 
@@ -173,17 +169,17 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
     const owner = await rpClient();
     const thief = await rpClient();
     const { as, tokens } = await tokensFor(owner);
-    expect(await errorOf(await refresh(as, thief, tokens.refresh_token!, { scope: 'openid' }))).toBe('invalid_grant');
-    expect(await errorOf(await refresh(as, owner, tokens.refresh_token!))).toBe('invalid_grant');
+    expect(await errorOf(await refresh(as, thief, tokens.refresh_token!, { scope: 'openid' }))).toMatchObject({ status: 400, error: 'invalid_grant' });
+    expect(await errorOf(await refresh(as, owner, tokens.refresh_token!))).toMatchObject({ status: 400, error: 'invalid_grant' });
   });
 
   it('requires refresh_token and refuses a malformed or unknown one (RFC 6749 §6, §5.2)', async () => {
     const reg = await registerClient({ token_endpoint_auth_method: 'client_secret_post', grant_types: ['authorization_code', 'refresh_token'] });
     const missing = await call('/token', form({ grant_type: 'refresh_token', client_id: reg.client_id, client_secret: reg.client_secret! }));
-    expect(((await missing.json()) as { error: string }).error).toBe('invalid_request');
+    expect((await errorOf(missing)).error).toBe('invalid_request');
     const rp = await rpClient();
     const as = await discover();
-    expect(await errorOf(await refresh(as, rp, 'not-a-refresh-token'))).toBe('invalid_grant');
-    expect(await errorOf(await refresh(as, rp, `${'a'.repeat(43)}.${'b'.repeat(43)}`))).toBe('invalid_grant');
+    expect(await errorOf(await refresh(as, rp, 'not-a-refresh-token'))).toMatchObject({ status: 400, error: 'invalid_grant' });
+    expect(await errorOf(await refresh(as, rp, `${'a'.repeat(43)}.${'b'.repeat(43)}`))).toMatchObject({ status: 400, error: 'invalid_grant' });
   });
 });

@@ -4,6 +4,7 @@ import { issueCode, redeem, rpClient, type RpClient } from '../helpers/grant';
 import { discover, viaWorker } from '../helpers/rp';
 import { registerClient } from '../helpers/admin';
 import { basic, call } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 async function tokensFor(rp: RpClient) {
   const as = await discover();
@@ -75,11 +76,11 @@ describe('token revocation (RFC 7009)', () => {
     const { tokens } = await tokensFor(rp);
     const anonymous = await call('/revoke', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${tokens.refresh_token}&client_id=${rp.client_id}` });
     expect(anonymous.status).toBe(401);
-    expect(((await anonymous.json()) as { error: string }).error).toBe('invalid_client');
+    expect((await errorOf(anonymous)).error).toBe('invalid_client');
     const reg = await registerClient({ token_endpoint_auth_method: 'client_secret_basic' });
     const noToken = await call('/revoke', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(reg.client_id, reg.client_secret!) }, body: 'token_type_hint=access_token' });
     expect(noToken.status).toBe(400);
-    expect(((await noToken.json()) as { error: string }).error).toBe('invalid_request');
+    expect((await errorOf(noToken)).error).toBe('invalid_request');
   });
 
   it('answers 405 with Allow: POST to GET (RFC 7009 §2.1)', async () => {

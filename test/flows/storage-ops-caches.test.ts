@@ -13,6 +13,8 @@ import { createUser, registerClient } from '../helpers/admin';
 import { issueCode } from '../helpers/grant';
 import { clientAssertion, clientKey } from '../helpers/jwt';
 import { ADMIN_TOKEN, basic, form, ISSUER, testEnv } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
+import { grantStub, replayStub } from '../helpers/storage-keys';
 
 /**
  * The isolate caches and storage shortcuts of issue 5 keep their documented
@@ -35,7 +37,7 @@ describe('isolate caches keep their bounds', () => {
     expect((await send(`/admin/users/${issued.sub}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(204);
     const res = await userinfo();
     expect(res.status).toBe(401);
-    expect(((await res.json()) as { error: string }).error).toBe('invalid_token');
+    expect((await errorOf(res)).error).toBe('invalid_token');
   });
 
   it('an account deleted elsewhere is served from memory at most for the cache TTL (docs/storage.md)', async () => {
@@ -71,7 +73,7 @@ describe('isolate caches keep their bounds', () => {
 describe('Durable Object alarms are written only when needed', () => {
   it('Grant sets its expiry alarm once; an early alarm moves itself to the grant\'s later expiry and keeps the grant', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const stub = testEnv.GRANTS.get(testEnv.GRANTS.idFromName(crypto.randomUUID()));
+    const stub = grantStub(crypto.randomUUID());
     await runInDurableObject(stub, async (grant: Grant, state) => {
       const setAlarm = vi.spyOn(state.storage, 'setAlarm');
       await grant.issueCode({ code_hash: 'h', code_expires_at: now + 60, bindings: { client_id: 'c' }, data: {}, expires_at: now + 120 });
@@ -89,7 +91,7 @@ describe('Durable Object alarms are written only when needed', () => {
 
   it('ReplayGuard reads its alarm once per instance and sets it only when none is pending (RFC 7523 §3 item 7)', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const stub = testEnv.REPLAY.get(testEnv.REPLAY.idFromName(`test:${crypto.randomUUID()}`));
+    const stub = replayStub(`test:${crypto.randomUUID()}`);
     await runInDurableObject(stub, async (guard: ReplayGuard, state) => {
       const getAlarm = vi.spyOn(state.storage, 'getAlarm');
       const setAlarm = vi.spyOn(state.storage, 'setAlarm');

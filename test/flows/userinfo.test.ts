@@ -4,6 +4,7 @@ import { unsignedJwt } from '../helpers/jwt';
 import { issueCode, redeem, rpClient } from '../helpers/grant';
 import { discover, viaWorker } from '../helpers/rp';
 import { call, ISSUER } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 async function accessToken(scope: string, data: Record<string, unknown> = {}) {
   const as = await discover();
@@ -80,7 +81,7 @@ describe('UserInfo endpoint (OpenID Connect Core §5.3, RFC 6750)', () => {
       const res = await call('/userinfo', bearer(bad));
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="https:\/\/op\.example", error="invalid_token", error_description="[^"]+"$/);
-      expect(((await res.json()) as { error: string }).error).toBe('invalid_token');
+      expect((await errorOf(res)).error).toBe('invalid_token');
     }
   });
 

@@ -1,4 +1,3 @@
-import { expect } from 'vitest';
 import { createUser, registerClient, type RegisteredClient } from './admin';
 import { authorizeUrl, loginAndConsent, newBrowser, pushRequest, type Callback, type TestBrowser } from './interaction';
 import { pkce } from './rp';
@@ -6,8 +5,8 @@ import { basic, call, form } from './worker';
 
 /**
  * Shared moves of the attack catalogue (test/security/attack-*.test.ts): the
- * honest flow an attacker piggybacks on, and the assertions every attack ends
- * with (an HTML error page that never redirects, an RFC error body).
+ * honest flow an attacker piggybacks on. The assertions every attack ends with
+ * (an HTML error page that never redirects, an RFC error body) are in errors.ts.
  */
 
 export const REDIRECT = 'https://rp.example/cb';
@@ -20,24 +19,6 @@ export function confidential(metadata: Record<string, unknown> = {}): Promise<Re
 /** A public client (token_endpoint_auth_method none) with the code and refresh grants. */
 export function publicClient(metadata: Record<string, unknown> = {}): Promise<RegisteredClient> {
   return registerClient({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], ...metadata });
-}
-
-/** Asserts an HTML error page of the front channel that sends the browser nowhere; returns its error code. */
-export async function expectErrorPage(res: Response, status = 400): Promise<string | undefined> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('location')).toBeNull();
-  expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-  const html = await res.text();
-  // No auto-submitting form to a client either (form_post would be a redirect in disguise).
-  expect(html).not.toContain('document.forms[0].submit()');
-  return /Error: <code>([a-z_]+)<\/code>/.exec(html)?.[1];
-}
-
-/** Asserts an RFC 6749 §5.2 JSON error with `status` and returns its `error` code. */
-export async function expectJsonError(res: Response, status: number): Promise<string> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  return ((await res.json()) as { error: string }).error;
 }
 
 /** POST a form to `path` with client_secret_basic credentials (or none). */

@@ -1,6 +1,7 @@
 import { createApp, type AppOptions } from '../../src/app';
 import type { PushedRequest } from '../../src/storage/ports';
 import { basic, call, form, ISSUER, testEnv } from './worker';
+import { listPushedRequests, readPushedRequest } from './storage-keys';
 
 /** A valid S256 code_challenge (43 base64url characters, RFC 7636 §4.2). */
 export const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
@@ -29,16 +30,9 @@ export function parForm(params: Record<string, string>, headers: Record<string, 
   return call('/par', { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } });
 }
 
-/** Every key under `par:` in the PAR KV namespace. */
+/** Every key of a pushed request in the PAR KV namespace. */
 export async function parKeys(): Promise<string[]> {
-  const names: string[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await testEnv.PAR_KV.list({ prefix: 'par:', cursor });
-    names.push(...page.keys.map((k) => k.name));
-    if (page.list_complete) return names;
-    cursor = page.cursor;
-  }
+  return (await listPushedRequests()).map((k) => k.name);
 }
 
 /**
@@ -66,9 +60,8 @@ export function trackingRegistrar(register: (m?: Record<string, unknown>) => Pro
 }
 
 /** The stored pushed request behind a `request_uri` (read straight from KV, not through the store). */
-export async function storedRequest(request_uri: string): Promise<PushedRequest | null> {
-  const handle = request_uri.slice('urn:ietf:params:oauth:request_uri:'.length);
-  return testEnv.PAR_KV.get<PushedRequest>(`par:${handle}`, 'json');
+export function storedRequest(request_uri: string): Promise<PushedRequest | null> {
+  return readPushedRequest(request_uri);
 }
 
 /**
@@ -79,10 +72,4 @@ export function appWith(settings: Record<string, unknown>, options: AppOptions =
   const app = createApp(options);
   const env = { ...testEnv, ...settings };
   return (path: string, init: RequestInit = {}) => app.fetch(new Request(new URL(path, ISSUER), init), env);
-}
-
-/** The JSON body of an error response, with its status, for exact assertions. */
-export async function errorOf(res: Response): Promise<{ status: number; error: string; error_description: string; [k: string]: unknown }> {
-  const body = (await res.json()) as { error: string; error_description: string };
-  return { status: res.status, ...body };
 }

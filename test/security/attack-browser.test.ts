@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/admin';
-import { codeRequest, confidential, expectErrorPage, REDIRECT } from '../helpers/attack';
+import { codeRequest, confidential, REDIRECT } from '../helpers/attack';
 import { authorizeUrl, newBrowser, parseForm, postForm, pushRequest, setCookies, visit, type TestBrowser } from '../helpers/interaction';
 import { pkce } from '../helpers/rp';
 import { ISSUER } from '../helpers/worker';
+import { expectErrorPage } from '../helpers/errors';
 
 /**
  * Attack catalogue: the browser-facing pages (RFC 6749 §10.12 CSRF, §10.13

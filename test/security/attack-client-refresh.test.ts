@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { adminRequest, registerClient } from '../helpers/admin';
-import {
-  codeRequest, confidential, expectJsonError, honestCode, honestTokens, postBasic, publicClient, publicTokens, REDIRECT, refreshBasic, userinfoStatus,
-} from '../helpers/attack';
+import { codeRequest, confidential, honestCode, honestTokens, postBasic, publicClient, publicTokens, REDIRECT, refreshBasic, userinfoStatus } from '../helpers/attack';
 import { pkce } from '../helpers/rp';
 import { basic, call, form } from '../helpers/worker';
+import { expectJsonError } from '../helpers/errors';
 
 /**
  * Attack catalogue: client impersonation (RFC 6749 §10.1,

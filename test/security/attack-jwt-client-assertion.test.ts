@@ -1,9 +1,10 @@
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { registerClient } from '../helpers/admin';
-import { b64u, es256Raw, expectJsonError, hs256With, stripSignature } from '../helpers/attack';
+import { b64u, es256Raw, hs256With, stripSignature } from '../helpers/attack';
 import { clientAssertion, clientKey, unsignedJwt, type ClientKey } from '../helpers/jwt';
 import { call, form, ISSUER } from '../helpers/worker';
+import { expectJsonError } from '../helpers/errors';
 
 /**
  * Attack catalogue: forged and confused client assertions (RFC 8725 §2.1,

@@ -1,11 +1,12 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/admin';
-import { codeRequest, confidential, expectJsonError, honestTokens, postBasic, REDIRECT, refreshBasic, redeemBasic, userinfoStatus } from '../helpers/attack';
+import { codeRequest, confidential, honestTokens, postBasic, REDIRECT, refreshBasic, redeemBasic, userinfoStatus } from '../helpers/attack';
 import { clientAssertion, clientKey, requestObject } from '../helpers/jwt';
 import { authorizeUrl, loginAndConsent, newBrowser, pushRequest, visit } from '../helpers/interaction';
 import { pkce } from '../helpers/rp';
 import { call, form, ISSUER } from '../helpers/worker';
+import { expectJsonError } from '../helpers/errors';
 
 /**
  * Attack catalogue: cross-JWT confusion (RFC 8725 §2.8, §3.11, §3.12): a JWT

@@ -1,10 +1,11 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { b64u, codeRequest, confidential, es256Raw, expectJsonError, hs256With, postBasic, REDIRECT, stripSignature } from '../helpers/attack';
+import { b64u, codeRequest, confidential, es256Raw, hs256With, postBasic, REDIRECT, stripSignature } from '../helpers/attack';
 import { clientKey, unsignedJwt, type ClientKey } from '../helpers/jwt';
 import { authorizeUrl, newBrowser, visit } from '../helpers/interaction';
 import { pkce } from '../helpers/rp';
 import { ISSUER } from '../helpers/worker';
+import { expectJsonError } from '../helpers/errors';
 
 /**
  * Attack catalogue: forged request objects (RFC 9101 §6.1–§6.3, §10; RFC 8725

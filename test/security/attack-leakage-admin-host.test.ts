@@ -1,15 +1,14 @@
 import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adminRequest, createUser } from '../helpers/admin';
-import {
-  codeRequest, confidential, expectJsonError, honestCode, honestTokens, postBasic, REDIRECT, redeemBasic, refreshBasic,
-} from '../helpers/attack';
+import { codeRequest, confidential, honestCode, honestTokens, postBasic, REDIRECT, redeemBasic, refreshBasic } from '../helpers/attack';
 import { clientAssertion, clientKey } from '../helpers/jwt';
 import { authorizeUrl, newBrowser, parseForm, postForm, pushRequest, visit } from '../helpers/interaction';
 import { appWith } from '../helpers/par';
 import { SECRET_MARKER } from '../helpers/secrets';
 import { pkce } from '../helpers/rp';
 import { ADMIN_TOKEN, basic, call, form, ISSUER } from '../helpers/worker';
+import { expectJsonError } from '../helpers/errors';
 
 /**
  * Attack catalogue: token leakage (RFC 9700 §4.2, §4.3; RFC 6749 §5.1, §10.3),

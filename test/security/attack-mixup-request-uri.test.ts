@@ -1,10 +1,12 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/admin';
-import { codeRequest, confidential, expectErrorPage, expectJsonError, postBasic, REDIRECT } from '../helpers/attack';
+import { codeRequest, confidential, postBasic, REDIRECT } from '../helpers/attack';
 import { authorizeUrl, callbackOf, loginAndConsent, newBrowser, pushRequest, visit } from '../helpers/interaction';
 import { pkce } from '../helpers/rp';
-import { call, ISSUER, testEnv } from '../helpers/worker';
+import { call, ISSUER } from '../helpers/worker';
+import { expectErrorPage, expectJsonError } from '../helpers/errors';
+import { expirePushedRequest } from '../helpers/storage-keys';
 
 /**
  * Attack catalogue: mix-up (RFC 9700 §4.4, RFC 9207) and request_uri abuse
@@ -104,9 +106,7 @@ describe('request_uri abuse (RFC 9126 §4, §7)', () => {
 
   it('RFC 9126 §4 — an expired request_uri is a page with invalid_request_uri (fapi2-security-profile-final-par-attempt-to-use-expired-request_uri)', async () => {
     const { reg, request_uri } = await pushed();
-    const key = `par:${request_uri.split(':').pop()}`;
-    const stored = JSON.parse((await testEnv.PAR_KV.get(key))!);
-    await testEnv.PAR_KV.put(key, JSON.stringify({ ...stored, expires_at: Math.floor(Date.now() / 1000) - 1 }));
+    await expirePushedRequest(request_uri);
     expect(await expectErrorPage(await visit(newBrowser(), authorizeUrl({ client_id: reg.client_id, request_uri })))).toBe('invalid_request_uri');
   });
 

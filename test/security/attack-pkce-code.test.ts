@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/admin';
-import {
-  codeRequest, confidential, expectJsonError, honestCode, honestTokens, postBasic, publicClient, REDIRECT, redeemBasic, refreshBasic, userinfoStatus,
-} from '../helpers/attack';
+import { codeRequest, confidential, honestCode, honestTokens, postBasic, publicClient, REDIRECT, redeemBasic, refreshBasic, userinfoStatus } from '../helpers/attack';
 import { issueCode } from '../helpers/grant';
 import { authorizeUrl, loginAndConsent } from '../helpers/interaction';
 import { parForm } from '../helpers/par';
 import { pkce } from '../helpers/rp';
 import { call, form } from '../helpers/worker';
+import { expectJsonError } from '../helpers/errors';
 
 /**
  * Attack catalogue: PKCE downgrade and misuse (RFC 7636, RFC 9700 §2.1.1,

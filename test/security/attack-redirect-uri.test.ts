@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { registerClient } from '../helpers/admin';
-import { confidential, expectErrorPage, expectJsonError, honestCode, postBasic, REDIRECT, redeemBasic } from '../helpers/attack';
+import { confidential, honestCode, postBasic, REDIRECT, redeemBasic } from '../helpers/attack';
 import { clientKey, requestObject } from '../helpers/jwt';
 import { authorizeUrl, newBrowser, visit } from '../helpers/interaction';
 import { pkce } from '../helpers/rp';
+import { expectErrorPage, expectJsonError } from '../helpers/errors';
 
 /**
  * Attack catalogue: redirect_uri manipulation (RFC 9700 §4.1, §4.1.3; RFC 6749

@@ -5,6 +5,7 @@ import { issueCode } from '../helpers/grant';
 import { authorizeUrl, pushRequest } from '../helpers/interaction';
 import { pkce } from '../helpers/rp';
 import { basic, call, form, testEnv } from '../helpers/worker';
+import { listPushedRequests } from '../helpers/storage-keys';
 
 /**
  * Storage faults (issue 4): a KV, D1 or Durable Object call that fails or
@@ -23,7 +24,7 @@ async function parParams() {
 }
 
 async function storedFor(client_id: string): Promise<number> {
-  const { keys } = await testEnv.PAR_KV.list({ prefix: 'par:' });
+  const keys = await listPushedRequests();
   const values = await Promise.all(keys.map((k) => testEnv.PAR_KV.get<{ client_id: string }>(k.name, 'json')));
   return values.filter((v) => v?.client_id === client_id).length;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KvPushedRequestStore } from '../../src/storage/kv-pushed-requests';
 import { testEnv } from '../helpers/worker';
+import { readPushedRequest } from '../helpers/storage-keys';
 
 /** The KV adapter checks `expires_at` itself: KV's TTL floor is 60 s (DESIGN.md platform map, RFC 9126 §2.2). */
 describe('KvPushedRequestStore', () => {
@@ -11,7 +12,7 @@ describe('KvPushedRequestStore', () => {
     const store = new KvPushedRequestStore(testEnv.PAR_KV, () => now);
     const handle = `expired-${crypto.randomUUID()}`;
     await store.put(handle, { client_id: 'c', request, expires_at: now - 1 }, 10);
-    expect(await testEnv.PAR_KV.get(`par:${handle}`)).not.toBeNull();
+    expect(await readPushedRequest(handle)).not.toBeNull();
     expect(await store.get(handle)).toBeNull();
   });
 

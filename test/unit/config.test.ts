@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, endpoints, getConfig, parseConfig } from '../../src/config';
-import { appWith, errorOf } from '../helpers/par';
+import { ConfigError, endpoints, getConfig, parseConfig, SETTINGS, type Setting } from '../../src/config';
+import { generatedSection, renderConfigTable } from '../../scripts/config-table';
+import { createUser, registerClient } from '../helpers/admin';
+import { authorizeUrl, parseForm, pushRequest, setCookies } from '../helpers/interaction';
+import { appWith, authzParams } from '../helpers/par';
+import { testEnv } from '../helpers/worker';
+import { errorOf } from '../helpers/errors';
 
 /** Every setting is parsed once and an invalid one is refused by name (src/config.ts, STYLE.md). */
 describe('parseConfig', () => {
@@ -33,6 +38,65 @@ describe('parseConfig', () => {
       clientSecretKey: undefined,
       signingKeys: undefined,
     });
+  });
+
+  it('applies the defaults of the lifetimes that used to be constants', () => {
+    expect(parseConfig({})).toMatchObject({
+      sessionLifetime: 12 * 3600,
+      interactionLifetime: 30 * 60,
+      maxRequestObjectLifetime: 3600,
+      retiredKeysKept: 2,
+    });
+  });
+
+  it('takes every default from the settings table', () => {
+    const config = parseConfig({}) as unknown as Record<string, unknown>;
+    const limits = { loginFailuresPerAccount: 5, loginFailuresPerIp: 20, loginFailureWindow: 900, clientAuthFailures: 20, clientAuthFailureWindow: 300 };
+    for (const [key, setting] of Object.entries(SETTINGS) as Array<[string, Setting]>) {
+      const expected = setting.default === undefined ? undefined : setting.parse(setting.default, setting.env);
+      expect(key in limits ? limits[key as keyof typeof limits] : config[key], setting.env).toEqual(expected);
+    }
+    expect(config.limits).toEqual({
+      loginPerAccount: { limit: 5, windowSeconds: 900 },
+      loginPerIp: { limit: 20, windowSeconds: 900 },
+      clientAuthFailures: { limit: 20, windowSeconds: 300 },
+    });
+  });
+
+  const integers = (Object.values(SETTINGS) as Setting[]).filter((s) => s.bounds !== undefined);
+
+  it.each(integers.map((s) => [s.env, s] as const))('accepts %s at both bounds and refuses it one beyond each', (name, setting) => {
+    const [min, max] = setting.bounds!;
+    const key = Object.entries(SETTINGS).find(([, s]) => s === setting)![0];
+    const read = (env: Record<string, string>) => {
+      const config = parseConfig(env) as unknown as Record<string, unknown>;
+      return key in config ? config[key] : JSON.stringify(config.limits);
+    };
+    expect(read({ [name]: String(min) })).toEqual(key in parseConfig({}) ? min : expect.stringContaining(String(min)));
+    expect(read({ [name]: String(max) })).toEqual(key in parseConfig({}) ? max : expect.stringContaining(String(max)));
+    if (min > 0) refuses({ [name]: String(min - 1) }, name);
+    refuses({ [name]: String(max + 1) }, name);
+    refuses({ [name]: '1.5' }, name);
+  });
+
+  it('wires the lifetime settings to their fields', () => {
+    expect(parseConfig({ SESSION_LIFETIME: '3600', INTERACTION_LIFETIME: '600', MAX_REQUEST_OBJECT_LIFETIME: '300', RETIRED_KEYS_KEPT: '5' })).toMatchObject({
+      sessionLifetime: 3600, interactionLifetime: 600, maxRequestObjectLifetime: 300, retiredKeysKept: 5,
+    });
+  });
+
+  it('wires the failure limits into limits', () => {
+    expect(parseConfig({ LOGIN_FAILURES_PER_ACCOUNT: '3', LOGIN_FAILURE_WINDOW: '60', CLIENT_AUTH_FAILURES: '7', CLIENT_AUTH_FAILURE_WINDOW: '30' }).limits).toEqual({
+      loginPerAccount: { limit: 3, windowSeconds: 60 },
+      loginPerIp: { limit: 20, windowSeconds: 60 },
+      clientAuthFailures: { limit: 7, windowSeconds: 30 },
+    });
+  });
+
+  it('names each setting once, with a meaning', () => {
+    const names = (Object.values(SETTINGS) as Setting[]).map((s) => s.env);
+    expect(new Set(names).size).toBe(names.length);
+    for (const s of Object.values(SETTINGS) as Setting[]) expect(s.meaning.length, s.env).toBeGreaterThan(10);
   });
 
   it.each([
@@ -98,6 +162,28 @@ describe('parseConfig', () => {
   });
 });
 
+describe('test settings', () => {
+  it('bind every setting explicitly, so a developer\'s .dev.vars cannot change what tests see (vitest.config.ts)', () => {
+    const env = testEnv as unknown as Record<string, unknown>;
+    for (const { env: name } of Object.values(SETTINGS) as Setting[]) expect(typeof env[name], name).toBe('string');
+    expect(env.REQUIRE_PAR).toBe('');
+  });
+});
+
+describe('README.md configuration table', () => {
+  it('is the table generated from SETTINGS (run npm run docs:config after changing src/config.ts)', () => {
+    const readme = (testEnv as unknown as { TEST_README_MD: string }).TEST_README_MD;
+    expect(generatedSection(readme)).toBe(renderConfigTable());
+  });
+
+  it('lists every setting with its default and bounds', () => {
+    const table = renderConfigTable();
+    expect(table).toContain('| `SESSION_LIFETIME` | `43200` | 300–2592000 |');
+    expect(table).toContain('| `ADMIN_TOKEN` (secret) | — | — |');
+    expect(table.split('\n')).toHaveLength(Object.keys(SETTINGS).length + 2);
+  });
+});
+
 describe('an app with an invalid setting', () => {
   it.each([
     ['ISSUER', { ISSUER: 'http://op.example' }],
@@ -112,5 +198,31 @@ describe('an app with an invalid setting', () => {
       expect({ status: body.status, error: body.error }).toEqual({ status: 500, error: 'server_error' });
       expect(body.error_description).toContain(setting);
     }
+  });
+});
+
+describe('the lifetime settings reach the code that used constants', () => {
+  it('INTERACTION_LIFETIME and SESSION_LIFETIME set the browser-binding and session cookie lifetimes (FAPI 2.0 §5.3.2.2 note 3)', async () => {
+    const [reg, user] = await Promise.all([registerClient(), createUser()]);
+    const request_uri = await pushRequest(reg, authzParams({ state: 's' }));
+    const fetch = appWith({ INTERACTION_LIFETIME: '120', SESSION_LIFETIME: '900' });
+    const jar = new Map<string, string>();
+    const send = async (url: string | URL, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('cf-connecting-ip', `198.51.100.${Math.floor(Math.random() * 254) + 1}`);
+      if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '));
+      const res = await fetch(String(url), { ...init, headers, redirect: 'manual' });
+      for (const [name, line] of setCookies(res)) jar.set(name, line.slice(name.length + 1).split(';')[0]!);
+      return res;
+    };
+    const started = await send(authorizeUrl({ client_id: reg.client_id, request_uri }));
+    expect(setCookies(started).get('__Host-portcullis_interaction')).toMatch(/Max-Age=120(;|$)/);
+    const form = parseForm(await started.text());
+    const loggedIn = await send(form.action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://op.example' },
+      body: new URLSearchParams({ ...form.fields, username: user.username, password: user.password }).toString(),
+    });
+    expect(setCookies(loggedIn).get('__Host-portcullis_session')).toMatch(/Max-Age=900(;|$)/);
   });
 });

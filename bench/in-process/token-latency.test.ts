@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { registerClient } from '../helpers/admin';
-import { issueCode } from '../helpers/grant';
-import { basic, call, form } from '../helpers/worker';
+import { registerClient } from '../../test/helpers/admin';
+import { issueCode } from '../../test/helpers/grant';
+import { basic, call, form } from '../../test/helpers/worker';
 
 /**
  * Measures in-process latency of authorization_code exchanges (one Durable
  * Object round trip, ES256 access token, RS256 ID token). Reported, never
  * asserted: timing stays out of pass/fail (DESIGN.md "Performance is measured").
- * See it with `npx vitest run test/flows/token-latency --silent=false`.
+ * Not part of `npm test`: run it with `npm run bench:token-latency`.
  */
 describe('token endpoint latency (measurement only)', () => {
   it('times 50 sequential authorization_code exchanges', async () => {

@@ -15,11 +15,12 @@ import { D1UserStore } from '../../src/storage/d1-users';
 import { IsolateCache } from '../../src/storage/isolate-cache';
 import type { User } from '../../src/storage/ports';
 import { getServices } from '../../src/storage/services';
-import { createUser, registerClient } from '../helpers/admin';
-import { issueCode } from '../helpers/grant';
-import { clientAssertion, clientKey } from '../helpers/jwt';
-import { authzParams } from '../helpers/par';
-import { basic, form, ISSUER, testEnv } from '../helpers/worker';
+import { createUser, registerClient } from '../../test/helpers/admin';
+import { issueCode } from '../../test/helpers/grant';
+import { clientAssertion, clientKey } from '../../test/helpers/jwt';
+import { authzParams } from '../../test/helpers/par';
+import { grantStub, replayStub } from '../../test/helpers/storage-keys';
+import { basic, form, ISSUER, testEnv } from '../../test/helpers/worker';
 
 /**
  * In-process micro-benchmarks of the hot paths (issue 5). Reported, never
@@ -27,9 +28,8 @@ import { basic, form, ISSUER, testEnv } from '../helpers/worker';
  * Function-level figures are protocol CPU; HTTP figures are wall time of
  * `createApp().fetch` in workerd, including the local KV/D1/Durable Object
  * simulators a request touches. The machine is shared, so compare figures of
- * one run. In `npm test` the loops are cut to a smoke run (a few iterations);
- * with the binding PERF_FULL="true" (e.g. a vitest config adding it to
- * `miniflare.bindings`) they run in full. See the figures with `--silent=false`.
+ * one run. Not part of `npm test`: `npm run bench:hotpaths` runs the loops in
+ * full and prints the figures; PERF_FULL=false cuts them to a smoke run.
  */
 const FULL = (testEnv as unknown as { PERF_FULL?: string }).PERF_FULL === 'true';
 /** Iterations: `n` in a full run, a handful in the smoke run. */
@@ -140,7 +140,7 @@ describe('hot-path micro-benchmarks (measurement only)', () => {
 
   it('Durable Objects and D1, direct', { timeout: 120_000 }, async () => {
     // The alarm calls ReplayGuard.claim and Grant.save no longer make, timed inside an object.
-    const probe = testEnv.REPLAY.get(testEnv.REPLAY.idFromName(`perf-alarm:${crypto.randomUUID()}`));
+    const probe = replayStub(`perf-alarm:${crypto.randomUUID()}`);
     await runInDurableObject(probe, async (_guard: ReplayGuard, state) => {
       const at = Date.now() + 3_600_000;
       await compare('alarm calls inside a Durable Object', 500, {
@@ -152,13 +152,13 @@ describe('hot-path micro-benchmarks (measurement only)', () => {
         'none (after, common case)': async () => {},
       });
     });
-    const guard = testEnv.REPLAY.get(testEnv.REPLAY.idFromName(`perf:${crypto.randomUUID()}`));
+    const guard = replayStub(`perf:${crypto.randomUUID()}`);
     const now = Math.floor(Date.now() / 1000);
     await time('ReplayGuard.claim', 300, async (i) => expect(await guard.claim(`jti-${i}`, now + 60, now)).toBe(true));
 
     const grants = Array.from({ length: iterations(100) + 20 }, () => crypto.randomUUID());
     const input = (handle: string) => ({ code_hash: handle, code_expires_at: now + 60, bindings: { client_id: 'c' }, data: { sub: 's' }, expires_at: now + 120 });
-    const grant = (handle: string) => testEnv.GRANTS.get(testEnv.GRANTS.idFromName(handle));
+    const grant = grantStub;
     await time('Grant.issueCode', 100, async (i) => grant(grants[i]!).issueCode(input(grants[i]!)));
     await time('Grant.redeemCode', 100, async (i) => grant(grants[i]!).redeemCode({
       code_hash: grants[i]!, presented: { client_id: 'c' }, now, refresh_hash: 'r', refresh_expires_at: now + 3600, expires_at: now + 3600,

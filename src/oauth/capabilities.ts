@@ -1,0 +1,41 @@
+/**
+ * What this server supports, one list per capability. Validation and discovery
+ * (oauth/discovery.ts) read these same lists, so what is advertised is exactly
+ * what is accepted. A leaf module: it imports nothing, so config.ts may use it.
+ */
+
+/** Algorithms the server can sign with (OpenID Connect Discovery `id_token_signing_alg_values_supported`). */
+export const SIGNING_ALGS = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+
+/** Algorithms accepted on client assertions (RFC 7523 §3) and, the asymmetric ones, on request objects (RFC 9101 §10.1). */
+export const CLIENT_ASSERTION_ALGS = ['ES256', 'ES384', 'EdDSA', 'PS256', 'PS384', 'RS256', 'RS384', 'HS256', 'HS384', 'HS512'] as const;
+/** The `client_secret_jwt` algorithms (MACs over the client secret). */
+export const HMAC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => a.startsWith('HS'));
+/** The `private_key_jwt` and request object algorithms. */
+export const ASYMMETRIC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => !a.startsWith('HS'));
+
+/** JARM encryption (JARM §3 `authorization_encryption_alg_values_supported` / `_enc_values_supported`). */
+export const JWE_ALGS = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
+export const JWE_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512'];
+
+/** RFC 7591 §2 token endpoint authentication methods (plus RFC 7523 JWT methods). */
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export const RESPONSE_TYPES = ['code'] as const;
+/** OAuth 2.0 Multiple Response Types §2, OAuth 2.0 Form Post, JARM §2.3 */
+export const RESPONSE_MODES = ['query', 'fragment', 'form_post', 'jwt', 'query.jwt', 'fragment.jwt', 'form_post.jwt'] as const;
+/** OpenID Connect Core §3.1.2.1 `prompt` values. */
+export const PROMPTS = ['none', 'login', 'consent', 'select_account'];
+/** RFC 7636 §4.3 `code_challenge_method`; `plain` only when ALLOW_PKCE_PLAIN is set. */
+export const PKCE_METHODS = ['S256', 'plain'] as const;
+
+/** OpenID Connect Core §5.4 and §11 scope values; they name an end-user's data. */
+export const SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'];
+/** Claims an ID token or UserInfo response may carry (OpenID Connect Core §2, §5.1). */
+export const CLAIMS = [
+  'sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'sid',
+  'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile', 'picture',
+  'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at',
+  'email', 'email_verified', 'address', 'phone_number', 'phone_number_verified',
+];
