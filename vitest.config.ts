@@ -27,6 +27,8 @@ export default defineConfig({
   test: {
     include: ['test/{unit,storage,flows,security}/**/*.test.ts'],
     setupFiles: ['./test/helpers/setup.ts'],
+    // A real local HTTP server for the outbound-fetch tests (jwks_uri); its port is `inject('rpServerPort')`.
+    globalSetup: ['./test/helpers/http-server.global.mjs'],
     reporters: ['default', logScanReporter],
     onConsoleLog: collect,
     testTimeout: 20_000,

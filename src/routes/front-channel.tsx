@@ -5,6 +5,7 @@ import { logEvent } from '../log';
 import { cspSourceOf, pageCsp } from '../middleware/security-headers';
 import { targetOf, type ResolvedRequest } from '../oauth/authorize';
 import { completeAuthorization } from '../oauth/authorize-complete';
+import { assertResponseDeliverable } from '../oauth/jarm';
 import { buildAuthorizationResponse, errorParams, type ResponseTarget } from '../oauth/authorization-response';
 import { OAuthError } from '../oauth/errors';
 import type { Client } from '../oauth/types';
@@ -70,6 +71,7 @@ export async function redirectingErrors(c: Context<AppEnv>, target: () => Respon
 
 /** Issues the code for an approved request and sends it to the client (RFC 6749 §4.1.2). */
 export async function finishAuthorization(c: Context<AppEnv>, resolved: Pick<ResolvedRequest, 'client' | 'request' | 'handle' | 'par'>, session: ActiveSession): Promise<Response> {
+  await assertResponseDeliverable(resolved.client, resolved.request.response_mode, c.get('services'));
   const { code } = await completeAuthorization(resolved, session, c.get('services'));
   logEvent('authorization_code_issued', {
     request_id: c.get('requestId'), client_id: resolved.client.client_id, sub: session.sub, par: resolved.par,
