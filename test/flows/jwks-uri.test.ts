@@ -1,5 +1,9 @@
+import { compactDecrypt, decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
+import { assertResponseDeliverable, encodeJarmResponse } from '../../src/oauth/jarm';
+import type { Client } from '../../src/oauth/types';
+import { getServices } from '../../src/storage/services';
 import { adminRequest } from '../helpers/admin';
 import { clientAssertion, clientKey, requestObject, type ClientKey } from '../helpers/jwt';
 import { authzParams, errorOf } from '../helpers/par';
@@ -70,5 +74,30 @@ describe('clients with a jwks_uri, against a real HTTP endpoint', () => {
       expect({ uri: jwks_uri, status: body.status, error: body.error }).toEqual({ uri: jwks_uri, status: 400, error: 'invalid_client_metadata' });
       expect(body.error_description).toMatch(/^jwks_uri: /);
     }
+  });
+});
+
+describe('JARM encryption to a key published at jwks_uri (JARM §2.3)', () => {
+  const services = getServices(env);
+  const jarmClient = (jwks_uri: string) => ({ client_id: unique('jarm'), jwks_uri, authorization_encrypted_response_alg: 'RSA-OAEP-256', authorization_encrypted_response_enc: 'A256GCM' }) as Client;
+
+  it('encrypts the response JWT to the key fetched from jwks_uri (JARM §2.3, RFC 7516 §5.1)', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RSA-OAEP-256', { extractable: true });
+    const client = jarmClient(await publish(unique('jarm-enc'), { keys: [{ ...(await exportJWK(publicKey)), kid: 'enc-1', use: 'enc' }] }));
+    await assertResponseDeliverable(client, 'query.jwt', services);
+    const jwe = await encodeJarmResponse({ code: 'c', state: 's' }, client, services);
+    const { plaintext, protectedHeader } = await compactDecrypt(jwe, privateKey);
+    expect(protectedHeader).toMatchObject({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'enc-1', cty: 'JWT' });
+    expect(decodeJwt(new TextDecoder().decode(plaintext))).toMatchObject({ code: 'c', state: 's', iss: LOCAL_ISSUER, aud: client.client_id });
+  });
+
+  it('refuses before the code is issued when the jwks_uri is gone: temporarily_unavailable, sent signed (RFC 6749 §4.1.2.1)', async () => {
+    const client = jarmClient((await publish(unique('jarm-gone'), { keys: [] })).replace('/doc/', '/doc/missing-'));
+    await expect(assertResponseDeliverable(client, 'jwt', services)).rejects.toMatchObject({ code: 'temporarily_unavailable' });
+    // Not in a JWT response mode, nothing is encrypted, so nothing to check.
+    await expect(assertResponseDeliverable(client, 'query', services)).resolves.toBeUndefined();
+    const error = await encodeJarmResponse({ error: 'temporarily_unavailable', state: 's' }, client, services);
+    expect(decodeJwt(error)).toMatchObject({ error: 'temporarily_unavailable', state: 's' });
+    await expect(encodeJarmResponse({ code: 'c' }, client, services)).rejects.toMatchObject({ code: 'temporarily_unavailable' });
   });
 });

@@ -96,7 +96,7 @@ describe('registered keys are validated as keys (RFC 7517 §4, RFC 7518 §6, FAP
   });
 
   it('accepts RSA 2048, P-256, P-384, P-521 and Ed25519 keys', async () => {
-    const keys = [await rsaPublic(2048)];
+    const keys: Record<string, unknown>[] = [await rsaPublic(2048)];
     for (const alg of ['ES256', 'ES384', 'ES512', 'EdDSA']) keys.push({ ...(await clientKey(alg)).publicJwk });
     expect((await adminRequest('POST', '/clients', { redirect_uris: ['https://rp.example/cb'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys } })).status).toBe(201);
   });
