@@ -81,9 +81,10 @@ export async function outboundFetch(url: string, policy: OutboundPolicy, request
   const controller = new AbortController();
   let expire: (value: 'timeout') => void = () => undefined;
   const expired = new Promise<'timeout'>((resolve) => (expire = resolve));
+  // Settle `expired` before aborting, so a read that the abort rejects loses the race to the timeout.
   const timer = setTimeout(() => {
-    controller.abort();
     expire('timeout');
+    controller.abort();
   }, policy.timeoutMs);
   try {
     // Called as a plain function: workerd refuses `fetch` invoked as a method of another object.

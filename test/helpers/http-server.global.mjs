@@ -12,6 +12,7 @@
  *   GET  /redirect/:name  302 to /doc/:name
  *   GET  /endless/:name   a JSON-typed body that never ends, written as fast as the reader takes it
  *   GET  /slow/:name      headers only after 30 s
+ *   GET  /stall/:name     headers and the start of a body at once, the rest never
  *   GET  /html/:name      a text/html page
  *   GET  /stats/:name     { bytes, closed } of the last /endless or /slow answer
  */
@@ -40,6 +41,13 @@ export default async function setup(project) {
     if (route === 'redirect') return res.writeHead(302, { location: `/doc/${name}` }).end();
     if (route === 'html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>not a key set</body></html>');
     if (route === 'endless') return endless(res, name, stats);
+    if (route === 'stall') {
+      const record = { bytes: 9, closed: false };
+      stats.set(name, record);
+      res.on('close', () => { record.closed = true; });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.write('{"keys":[');
+    }
     if (route === 'slow') {
       const record = { bytes: 0, closed: false };
       stats.set(name, record);

@@ -79,6 +79,13 @@ describe('HttpRemoteJwks against a real jwks_uri', () => {
     await expect.poll(async () => (await statsOf(name)).closed, { timeout: 5000 }).toBe(true);
   });
 
+  it('gives up on a body that stalls after the headers, within the same deadline', async () => {
+    const name = unique('stall');
+    const result = await adapter({ timeoutMs: 300 }).fetch(`${rpServer()}/stall/${name}`);
+    expect(result).toEqual({ ok: false, reason: 'jwks_uri: the response body did not arrive in time' });
+    await expect.poll(async () => (await statsOf(name)).closed, { timeout: 5000 }).toBe(true);
+  });
+
   it('refuses a document that is not JSON, and JSON that is not a JWK Set (RFC 7517 §5)', async () => {
     expect(await adapter().fetch(`${rpServer()}/html/${unique('html')}`)).toEqual({ ok: false, reason: 'jwks_uri: answered content-type text/html' });
     const notASet = await publish(unique('not-a-set'), { kty: 'EC' });
