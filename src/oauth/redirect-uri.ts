@@ -11,9 +11,19 @@ export type UriCheck = { ok: true } | { ok: false; reason: string };
 /**
  * Whether `value` may be registered as a redirect URI: absolute, no fragment
  * (RFC 6749 §3.1.2), https or loopback http (RFC 8252 §7.3), or a private-use
- * reverse-domain scheme for native clients (RFC 8252 §7.1); never a script or data scheme.
+ * reverse-domain scheme for native clients (RFC 8252 §7.1); never a script or data scheme;
+ * printable ASCII only (it goes into Location as is); and no query member named
+ * like an authorization response parameter, which would answer before ours (RFC 9207 §2).
  */
 export function checkRedirectUri(value: unknown, applicationType: 'web' | 'native'): UriCheck {
+  const check = checkUri(value, applicationType);
+  if (!check.ok) return check;
+  const collision = [...new URL(value as string).searchParams.keys()].find((name) => RESPONSE_PARAMS.has(name));
+  if (collision) return { ok: false, reason: `the query must not hold "${collision}", a name of the authorization response (RFC 9207 section 2, RFC 6749 section 3.1.2)` };
+  return check;
+}
+
+function checkUri(value: unknown, applicationType: 'web' | 'native'): UriCheck {
   if (typeof value !== 'string' || value.length === 0 || value.length > 2048) {
     return { ok: false, reason: 'must be a non-empty string of at most 2048 characters' };
   }
@@ -27,8 +37,6 @@ export function checkRedirectUri(value: unknown, applicationType: 'web' | 'nativ
   }
   if (value.includes('#')) return { ok: false, reason: `"${value}" must not contain a fragment` };
   if (FORBIDDEN_SCHEMES.has(url.protocol)) return { ok: false, reason: `scheme ${url.protocol} is not allowed` };
-  const collision = [...url.searchParams.keys()].find((name) => RESPONSE_PARAMS.has(name));
-  if (collision) return { ok: false, reason: `the query must not hold "${collision}", a name of the authorization response (RFC 9207 section 2, RFC 6749 section 3.1.2)` };
   if (url.protocol === 'https:') return url.username || url.password ? { ok: false, reason: 'must not contain userinfo' } : { ok: true };
   if (url.protocol === 'http:') {
     if (!LOOPBACK_HOSTS.has(url.hostname)) return { ok: false, reason: `"${value}" must use https unless it is a loopback address` };
@@ -43,7 +51,7 @@ export function checkRedirectUri(value: unknown, applicationType: 'web' | 'nativ
 
 /** An https (or loopback http) URL for server-to-server use: jwks_uri, logout URIs. */
 export function checkWebUri(value: unknown): UriCheck {
-  return checkRedirectUri(value, 'web');
+  return checkUri(value, 'web');
 }
 
 /**
