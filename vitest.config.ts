@@ -45,6 +45,8 @@ export default defineConfig({
     // `npm run test:fast` narrows this to test/unit, test/objects and test/storage by path filter.
     include: ['test/{unit,objects,storage,flows,security}/**/*.test.ts'],
     setupFiles: ['./test/helpers/setup.ts'],
+    // A real local HTTP server for the outbound-fetch tests (jwks_uri); its port is `inject('rpServerPort')`.
+    globalSetup: ['./test/helpers/http-server.global.mjs'],
     reporters: ['default', logScanReporter],
     onConsoleLog: collect,
     testTimeout: 20_000,

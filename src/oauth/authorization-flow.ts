@@ -1,10 +1,11 @@
 import type { Config } from '../config';
 import { logEvent } from '../log';
 import type {
-  ActiveSession, ConsentPort, GrantPort, InteractionPort, InteractionRecord, KeyStorePort, ResolvedRequest, SessionPort, User, UserStore,
+  ActiveSession, ConsentPort, GrantPort, InteractionPort, InteractionRecord, KeyStorePort, RemoteJwksPort, ResolvedRequest, SessionPort, User, UserStore,
 } from '../storage/ports';
 import type { ResponseTarget } from './authorization-response';
 import { completeAuthorization } from './code-issuance';
+import { assertResponseDeliverable } from './jarm';
 import { consentCovers } from './consent';
 import { AccessDenied, ConsentRequired, LoginRequired, type OAuthError } from './errors';
 import { subjectOfIdTokenHint } from './id-token-hint';
@@ -39,6 +40,7 @@ export interface FlowDeps {
   grants: GrantPort;
   sessions: SessionPort;
   keys: KeyStorePort;
+  remoteJwks: RemoteJwksPort;
   requestId: string;
 }
 
@@ -53,6 +55,8 @@ async function needOf(record: ResolvedRequest, login: LoginRequirement, session:
 
 /** Issues the code for an approved request in `session` and names where it goes (RFC 6749 §4.1.2). */
 async function complete(record: ResolvedRequest, client: StoredClient, session: ActiveSession, deps: FlowDeps): Promise<AuthorizationStep> {
+  // Before the code exists: a response that could never reach the client must not spend the request_uri.
+  await assertResponseDeliverable(client, record.request.response_mode, deps);
   const { code } = await completeAuthorization(record, session, deps);
   logEvent('authorization_code_issued', {
     request_id: deps.requestId, client_id: client.client_id, sub: session.sub, par: record.par,

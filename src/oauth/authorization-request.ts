@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { PROMPTS } from './capabilities';
 import { resolveClientPolicy } from './client-policy';
 import { InvalidRequest, InvalidScope, UnauthorizedClient, UnsupportedResponseType } from './errors';
+import { matchesRedirectUri } from './redirect-uri';
 import { parseScope } from './token-scope';
 import { RESPONSE_MODES, type AuthorizationRequest, type Client, type ResponseMode } from './types';
 
@@ -17,7 +18,7 @@ function requireRedirectUri(params: Map<string, string>, client: Client, isOidc:
     return client.redirect_uris[0]!;
   }
   // Simple string comparison, never normalized (RFC 9700 §4.1.3, OIDC Core §3.1.2.1).
-  if (!client.redirect_uris.includes(given)) throw new InvalidRequest('redirect_uri does not match any registered redirect URI');
+  if (!matchesRedirectUri(client.redirect_uris, given, client.application_type)) throw new InvalidRequest('redirect_uri does not match any registered redirect URI');
   return given;
 }
 

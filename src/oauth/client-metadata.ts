@@ -2,6 +2,9 @@ import type { JWK } from 'jose';
 import type { Config } from '../config';
 import { ASYMMETRIC_ALGS, HMAC_ALGS, JWE_ALGS, JWE_ENCS } from './capabilities';
 import { InvalidClientMetadata, InvalidRedirectUri } from './errors';
+import { importsAsPublicKey, publicKeyProblem } from './client-keys';
+import { JWE_KEY_TYPES, selectEncryptionKey } from './jarm';
+import { checkOutboundTarget, isLocalIssuer } from './outbound-target';
 import { checkRedirectUri, checkWebUri } from './redirect-uri';
 import { scopeOrNull } from './token-scope';
 import { AUTH_METHODS, GRANT_TYPES, RESPONSE_TYPES, type AuthMethod, type Client } from './types';
@@ -73,17 +76,42 @@ function jwks(input: Input): { keys: JWK[] } | undefined {
   if (typeof v !== 'object' || !Array.isArray(keys) || keys.length === 0 || keys.length > 20) {
     throw fail('jwks', 'must be a JWK Set with 1 to 20 keys');
   }
-  for (const key of keys as Record<string, unknown>[]) {
-    if (typeof key !== 'object' || key === null || typeof key.kty !== 'string') throw fail('jwks', 'every key needs a "kty"');
-    if ('d' in key || key.kty === 'oct') throw fail('jwks', 'must hold public keys only');
-  }
+  keys.forEach((key: unknown, i) => {
+    const problem = publicKeyProblem(key);
+    if (problem) throw fail('jwks', `key ${keyName(key, i)} ${problem}`);
+  });
   return { keys: keys as JWK[] };
+}
+
+function keyName(key: unknown, index: number): string {
+  const kid = (key as { kid?: unknown } | null)?.kid;
+  return typeof kid === 'string' ? `"${kid.slice(0, 64)}"` : `#${index}`;
+}
+
+/**
+ * Imports every registered key as its uses will (RFC 7517 §4, RFC 7518 §6), so
+ * a key that passes the member checks but is not a valid key (a point off its
+ * curve) is refused at registration, not at the first login.
+ */
+export async function assertClientKeysImport(metadata: ClientMetadata): Promise<void> {
+  const keys = metadata.jwks?.keys ?? [];
+  for (const [i, key] of keys.entries()) {
+    if (!(await importsAsPublicKey(key))) throw fail('jwks', `key ${keyName(key, i)} is not a valid public key`);
+  }
+}
+
+function jwksUri(input: Input, config: Config): string | undefined {
+  const v = optString(input, 'jwks_uri');
+  if (v === undefined) return undefined;
+  const check = checkOutboundTarget(v, isLocalIssuer(config.issuer));
+  if (!check.ok) throw fail('jwks_uri', check.reason);
+  return v;
 }
 
 function authFields(input: Input, config: Config) {
   const method = oneOf(input, 'token_endpoint_auth_method', AUTH_METHODS, 'client_secret_basic') as AuthMethod;
   const keys = jwks(input);
-  const keysUri = webUri(input, 'jwks_uri');
+  const keysUri = jwksUri(input, config);
   if (keys && keysUri) throw fail('jwks', 'jwks and jwks_uri are mutually exclusive (RFC 7591 §2)');
   if (method === 'private_key_jwt' && !keys && !keysUri) throw fail('jwks', 'private_key_jwt needs jwks or jwks_uri');
   const algs = method === 'client_secret_jwt' ? HMAC_ALGS : ASYMMETRIC_ALGS;
@@ -119,12 +147,16 @@ function scope(input: Input): string | undefined {
   return tokens.join(' ');
 }
 
-function jarmFields(input: Input, config: Config, hasKeys: boolean) {
+function jarmFields(input: Input, config: Config, keys: { keys: JWK[] } | undefined, keysUri: string | undefined) {
   const signed = oneOf(input, 'authorization_signed_response_alg', config.signingAlgs);
   const encAlg = oneOf(input, 'authorization_encrypted_response_alg', JWE_ALGS);
   const enc = oneOf(input, 'authorization_encrypted_response_enc', JWE_ENCS, encAlg ? 'A128CBC-HS256' : undefined);
   if (enc && !encAlg) throw fail('authorization_encrypted_response_enc', 'needs authorization_encrypted_response_alg');
-  if (encAlg && !hasKeys) throw fail('authorization_encrypted_response_alg', 'needs jwks or jwks_uri with an encryption key');
+  if (encAlg && !keys && !keysUri) throw fail('authorization_encrypted_response_alg', 'needs jwks or jwks_uri with an encryption key');
+  // A jwks_uri document is checked when a response is about to be sent (oauth/jarm.ts assertResponseDeliverable).
+  if (encAlg && keys && !selectEncryptionKey(keys.keys, encAlg)) {
+    throw fail('authorization_encrypted_response_alg', `jwks holds no key to encrypt to with ${encAlg} (needs kty ${JWE_KEY_TYPES[encAlg]!.join(' or ')} with use "enc" or no use, JARM section 2.3)`);
+  }
   return { signed, encAlg, enc };
 }
 
@@ -147,7 +179,7 @@ export function validateClientMetadata(body: unknown, config: Config): ClientMet
   if (grants.grant_types.includes('authorization_code') && redirect_uris.length === 0) {
     throw new InvalidRedirectUri('redirect_uris: at least one is required for the authorization_code grant');
   }
-  const jarm = jarmFields(input, config, Boolean(auth.keys || auth.keysUri));
+  const jarm = jarmFields(input, config, auth.keys, auth.keysUri);
   const par_lifetime = input.par_lifetime;
   if (par_lifetime !== undefined && par_lifetime !== null && (!Number.isInteger(par_lifetime) || (par_lifetime as number) < 5 || (par_lifetime as number) > 3600)) {
     throw fail('par_lifetime', 'must be an integer number of seconds from 5 to 3600');

@@ -3,7 +3,7 @@ import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { seal } from '../crypto/secret-box';
 import type { ClientStore } from '../storage/ports';
-import { validateClientMetadata } from './client-metadata';
+import { assertClientKeysImport, validateClientMetadata } from './client-metadata';
 import { InvalidClientMetadata, NotFound } from './errors';
 import { SECRET_METHODS, type Client, type StoredClient } from './types';
 
@@ -39,6 +39,7 @@ export function publicView(client: StoredClient): Client {
 /** Registers a client from admin-supplied metadata (RFC 7591 §3). */
 export async function registerClient(body: unknown, deps: RegistrationDeps): Promise<RegistrationResult> {
   const metadata = validateClientMetadata(body, deps.config);
+  await assertClientKeysImport(metadata);
   const client: StoredClient = { ...metadata, client_id: metadata.client_id ?? randomToken(16), client_id_issued_at: deps.now() };
   const client_secret = SECRET_METHODS.includes(client.token_endpoint_auth_method) ? await issueSecret(client, deps.config) : undefined;
   if (!(await deps.clients.create(client))) throw new InvalidClientMetadata(`client_id: "${client.client_id}" is already registered`);
@@ -53,6 +54,7 @@ export async function replaceClient(client_id: string, body: unknown, deps: Regi
   const existing = await deps.clients.get(client_id);
   if (!existing) throw new NotFound(`no client "${client_id}"`);
   const metadata = validateClientMetadata(body, deps.config);
+  await assertClientKeysImport(metadata);
   if (metadata.client_id !== undefined && metadata.client_id !== client_id) throw new InvalidClientMetadata('client_id: cannot be changed');
   const client: StoredClient = { ...metadata, client_id, client_id_issued_at: existing.client_id_issued_at };
   const method = client.token_endpoint_auth_method;

@@ -36,6 +36,8 @@ export async function verifyRequestObject(jwt: string, client: Client, config: C
   }, remote);
   if (!result.ok) throw new InvalidRequestObject(`request object rejected: ${result.reason}`);
   const claims = result.payload as Record<string, unknown>;
+  // jose accepts an aud array once the issuer is among its members; every member must be a string (RFC 7519 §4.1.3).
+  if (Array.isArray(claims.aud) && !claims.aud.every((a) => typeof a === 'string')) throw new InvalidRequestObject('request object aud must be a string or an array of strings (RFC 7519 section 4.1.3)');
   const exp = claims.exp as number;
   if (exp - now > config.maxRequestObjectLifetime) throw new InvalidRequestObject('request object exp is too far in the future');
   if (typeof claims.iat === 'number' && claims.iat > now + config.clockSkew) throw new InvalidRequestObject('request object iat is in the future');

@@ -5,6 +5,7 @@ import { MAX_PARAM, validateAuthorizationRequest } from './authorization-request
 import type { ResponseTarget } from './authorization-response';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import { REQUEST_URI_PREFIX } from './par';
+import { matchesRedirectUri } from './redirect-uri';
 import { verifyRequestObject } from './request-object';
 import { RESPONSE_MODES, type Client, type ResponseMode, type StoredClient } from './types';
 
@@ -52,7 +53,7 @@ export function provisionalTarget(params: Map<string, string>, client: Client): 
   if (params.has('request_uri')) return undefined;
   const given = params.get('redirect_uri');
   const redirect_uri = given ?? (client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined);
-  if (redirect_uri === undefined || !client.redirect_uris.includes(redirect_uri)) return undefined;
+  if (redirect_uri === undefined || !matchesRedirectUri(client.redirect_uris, redirect_uri, client.application_type)) return undefined;
   // A state too long to be valid cannot be echoed back (RFC 6749 §4.1.2.1 requires it verbatim) without
   // an oversized Location header: such a request gets the error page instead.
   if ((params.get('state')?.length ?? 0) > MAX_PARAM) return undefined;

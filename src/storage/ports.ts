@@ -80,9 +80,12 @@ export interface UserStore {
   remove(sub: string): Promise<boolean>;
 }
 
+/** A client's `jwks_uri` document, or why it could not be had (unreachable, refused target, too large, not a JWK Set). */
+export type RemoteJwksResult = { ok: true; keys: JWK[] } | { ok: false; reason: string };
+
 export interface RemoteJwksPort {
-  /** The keys at `uri`, from cache unless `refresh` (a kid was not found) and the cache is older than the cooldown. */
-  fetch(uri: string, refresh?: boolean): Promise<JWK[]>;
+  /** The keys at `uri`, from cache unless `refresh` (a kid was not found) and the cache is older than the cooldown. Never throws. */
+  fetch(uri: string, refresh?: boolean): Promise<RemoteJwksResult>;
 }
 
 /** A remembered consent (D1 `consents`): the scopes a user granted a client (OpenID Connect Core §3.1.2.4). */

@@ -14,6 +14,7 @@ import { DurableSessionStore } from './do-sessions';
 import { KvInteractionStore } from './kv-interactions';
 import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyRing, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, User, UserStore } from './ports';
 import { HttpRemoteJwks } from './remote-jwks';
+import { isLocalIssuer } from '../oauth/outbound-target';
 import { guardBindings } from './guard';
 import { BindingRequestLimit, PAR_RATE_LIMIT_PERIOD } from './binding-rate-limit';
 
@@ -74,7 +75,7 @@ export function getServices(raw: Env): Services {
     grants: new GrantStore(env.GRANTS),
     rateLimits: new DurableRateLimits(env.LIMITER, now),
     parRateLimit: new BindingRequestLimit(raw.PAR_RATE_LIMIT, PAR_RATE_LIMIT_PERIOD),
-    remoteJwks: new HttpRemoteJwks(config.clientCacheTtl),
+    remoteJwks: new HttpRemoteJwks({ ttlSeconds: config.clientCacheTtl, allowLoopback: isLocalIssuer(config.issuer) }),
     sessions: new DurableSessionStore(env.SESSIONS, now),
     consents: new D1ConsentStore(env.DB),
     interactions: new KvInteractionStore(env.PAR_KV, now),
