@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, defineProject } from 'vitest/config';
 import { collect, logScanReporter } from './test/audit/log-scan.mjs';
 
 /** Tests run inside workerd against local KV, D1 and Durable Objects (wrangler.toml), with test-only settings. */
-export default defineConfig({
+const workers = defineProject({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.toml' },
@@ -25,10 +25,23 @@ export default defineConfig({
     }),
   ],
   test: {
+    name: 'workers',
     include: ['test/{unit,storage,flows,security}/**/*.test.ts'],
     setupFiles: ['./test/helpers/setup.ts'],
+    testTimeout: 20_000,
+  },
+});
+
+/**
+ * Two projects: `workers` (issuer https://op.example) and `outbound`
+ * (test/outbound/vitest.config.mjs: a local issuer and a real local relying
+ * party, so outbound calls to loopback pass the guard).
+ * `npx vitest run` runs both; `--project workers` or `--project outbound` one.
+ */
+export default defineConfig({
+  test: {
+    projects: [workers, './test/outbound/vitest.config.mjs'],
     reporters: ['default', logScanReporter],
     onConsoleLog: collect,
-    testTimeout: 20_000,
   },
 });

@@ -43,6 +43,8 @@ export interface Config {
     loginPerIp: Limit;
     clientAuthFailures: Limit;
   };
+  /** Back-channel logout: seconds before the first retry; doubles per attempt (README: Back-channel logout delivery). */
+  backchannelRetryDelay: number;
   /** Longest wait (ms) for one KV, D1 or Durable Object call before answering 503. */
   storageTimeoutMs: number;
   adminToken: string | undefined;
@@ -146,6 +148,7 @@ export function parseConfig(env: Raw): Config {
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 64 * 1024, 1024, 1024 * 1024),
     clientCacheTtl: int(env, 'CLIENT_CACHE_TTL', 30, 0, 3600),
     storageTimeoutMs: int(env, 'STORAGE_TIMEOUT_MS', 5000, 50, 30_000),
+    backchannelRetryDelay: int(env, 'BACKCHANNEL_RETRY_DELAY', 5, 0, 600),
     limits: {
       loginPerAccount: { limit: int(env, 'LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000), windowSeconds: int(env, 'LOGIN_FAILURE_WINDOW', 900, 10, 86_400) },
       loginPerIp: { limit: int(env, 'LOGIN_FAILURES_PER_IP', 20, 1, 10_000), windowSeconds: int(env, 'LOGIN_FAILURE_WINDOW', 900, 10, 86_400) },

@@ -165,3 +165,4 @@ export type GrantObject = Omit<Grant, keyof DurableObject>;
 export interface GrantPort {
   grant(handle: string): GrantObject;
 }
+export type * from './logout-delivery-port';

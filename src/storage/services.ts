@@ -14,6 +14,7 @@ import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyStorePort
 import { HttpRemoteJwks } from './remote-jwks';
 import { guardBindings } from './guard';
 import { BindingRequestLimit, PAR_RATE_LIMIT_PERIOD } from './binding-rate-limit';
+import { backchannelLogoutPorts } from './backchannel-services';
 
 const STORAGE_BINDINGS = ['PAR_KV', 'DB', 'GRANTS', 'SESSIONS', 'KEYS', 'REPLAY', 'LIMITER'] as const;
 
@@ -34,6 +35,7 @@ export interface Services {
   sessions: SessionPort;
   consents: ConsentPort;
   interactions: InteractionPort;
+  backchannelLogout: ReturnType<typeof backchannelLogoutPorts>;
   env: Env;
 }
 
@@ -60,6 +62,7 @@ export function getServices(raw: Env): Services {
     sessions: new DurableSessionStore(env.SESSIONS, now),
     consents: new D1ConsentStore(env.DB),
     interactions: new KvInteractionStore(env.PAR_KV, now),
+    backchannelLogout: backchannelLogoutPorts(env, config),
     env,
   };
   built.set(raw, services);
