@@ -33,16 +33,18 @@ function newDelivery(input: BackchannelLogoutInput, client_id: string, uri: stri
  * `backchannel_logout_uri`, records a delivery and enqueues it. Returns the
  * delivery ids at once: no relying party is contacted here, so a slow or dead
  * one never delays the user's logout. A client that requires `sid` (§2.2) when
- * no sid is known gets a delivery recorded as `failed`, visible to operators.
+ * no sid is known gets a delivery recorded as `failed`, visible to operators,
+ * and so do deliveries the queue refused. Throws only when D1 cannot record
+ * the deliveries (a storage outage: `temporarily_unavailable`).
  */
 export async function notifyBackchannelLogout(input: BackchannelLogoutInput, deps: BackchannelLogoutDeps): Promise<string[]> {
   const now = deps.now();
   const { deliveries, queue } = deps.backchannelLogout;
   const rows: LogoutDelivery[] = [];
-  for (const client_id of new Set(input.clients)) {
-    const client = await deps.clients.get(client_id);
+  const clients = await Promise.all([...new Set(input.clients)].map((client_id) => deps.clients.get(client_id)));
+  for (const client of clients) {
     if (!client?.backchannel_logout_uri) continue;
-    const row = newDelivery(input, client_id, client.backchannel_logout_uri, now);
+    const row = newDelivery(input, client.client_id, client.backchannel_logout_uri, now);
     if (client.backchannel_logout_session_required && input.sid === undefined) {
       Object.assign(row, { state: 'failed', last_error: 'the client requires sid (backchannel_logout_session_required) and none is known' });
     }

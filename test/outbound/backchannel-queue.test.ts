@@ -105,6 +105,19 @@ describe('notifyBackchannelLogout (Back-Channel Logout 1.0 §2.2, §2.7)', () =>
     expect(await received(client.key)).toHaveLength(0);
   });
 
+  it('records the deliveries as failed, still returning their ids, when the queue refuses the send (storage fault injection)', async () => {
+    const client = await rpClient('ok');
+    const queue = outboundEnv.LOGOUT_QUEUE!;
+    const refusing = new Proxy(queue, {
+      get: (target, prop) => (prop === 'sendBatch' ? () => Promise.reject(new Error('injected fault: queue sendBatch')) : Reflect.get(target, prop, target)),
+    });
+    const ids = await notifyBackchannelLogout({ sub: 'user-x', sid: unique('sid'), clients: [client.client_id] }, getServices({ ...outboundEnv, LOGOUT_QUEUE: refusing } as never));
+    expect(ids).toHaveLength(1);
+    const row = await services().backchannelLogout.deliveries.get(ids[0]!);
+    expect(row).toMatchObject({ state: 'failed', attempts: 0 });
+    expect(row!.last_error).toMatch(/^could not enqueue: /);
+  });
+
   it('costs one D1 batch and one queue send per logout, whatever the number of clients', async () => {
     const counts: Record<string, number> = {};
     const count = <T extends object>(target: T, prefix: string): T => new Proxy(target, {
