@@ -55,3 +55,23 @@ CREATE TABLE IF NOT EXISTS consents (
   granted_at INTEGER NOT NULL,
   PRIMARY KEY (sub, client_id)
 );
+
+-- Back-channel logout deliveries (OpenID Connect Back-Channel Logout 1.0 §2.5–§2.8):
+-- one row per logout token delivery to one client, written at enqueue and after each attempt.
+-- The token itself is never stored: each attempt signs a fresh one.
+CREATE TABLE IF NOT EXISTS logout_deliveries (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  sid TEXT,                         -- the ended session, when known
+  sub TEXT NOT NULL,
+  uri TEXT NOT NULL,                -- backchannel_logout_uri of the last attempt
+  state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'retrying', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  last_status INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  delivered_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS logout_deliveries_sid ON logout_deliveries (sid, created_at);
+CREATE INDEX IF NOT EXISTS logout_deliveries_client ON logout_deliveries (client_id, created_at);

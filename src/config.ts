@@ -108,6 +108,7 @@ export const SETTINGS = {
   maxBodyBytes: integer('MAX_BODY_BYTES', 64 * 1024, 1024, 1024 * 1024, 'request body limit in bytes (413 beyond it)'),
   clientCacheTtl: integer('CLIENT_CACHE_TTL', 30, 0, 3600, 'seconds a client registration, a fetched `jwks_uri` and a user record (for `/userinfo`) stay cached in an isolate'),
   storageTimeoutMs: integer('STORAGE_TIMEOUT_MS', 5000, 50, 30_000, 'longest wait (ms) for one KV, D1 or Durable Object call before answering 503'),
+  backchannelRetryDelay: integer('BACKCHANNEL_RETRY_DELAY', 5, 0, 600, 'seconds before the first retry of a failed back-channel logout delivery; doubles per attempt, capped at 600 s'),
   loginFailuresPerAccount: integer('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000, 'failed logins per account per window before 429 (NIST SP 800-63B §5.2.2)'),
   loginFailuresPerIp: integer('LOGIN_FAILURES_PER_IP', 20, 1, 10_000, 'failed logins per client IP per window before 429'),
   loginFailureWindow: integer('LOGIN_FAILURE_WINDOW', 900, 10, DAY, 'seconds of the login failure window'),

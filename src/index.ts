@@ -1,5 +1,7 @@
 import { createApp } from './app';
+import type { Env } from './env';
 import { hooks } from './hooks';
+import { handleQueue } from './queue';
 
 export { Grant } from './objects/grant';
 export { KeyStore } from './objects/key-store';
@@ -7,4 +9,9 @@ export { RateLimiter } from './objects/rate-limiter';
 export { ReplayGuard } from './objects/replay-guard';
 export { Session } from './objects/session';
 
-export default createApp({ hooks });
+const app = createApp({ hooks });
+
+export default {
+  fetch: app.fetch,
+  queue: handleQueue,
+} satisfies ExportedHandler<Env>;

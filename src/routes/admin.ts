@@ -6,10 +6,12 @@ import { readBody } from '../http/form';
 import { publicView, registerClient, replaceClient } from '../oauth/client-registration';
 import { InvalidRequest, NotFound, OAuthError } from '../oauth/errors';
 import { createUser } from '../oauth/users';
+import { logoutDeliveryRoutes } from './admin-logout-deliveries';
 
 /** The admin API (DESIGN.md contract 3): clients, users and signing keys. */
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use('*', adminAuth);
+adminRoutes.route('/logout-deliveries', logoutDeliveryRoutes);
 
 async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();

@@ -22,7 +22,7 @@ export type OutboundFailure = 'forbidden_target' | 'redirect' | 'status' | 'time
 
 export type OutboundResult =
   | { ok: true; status: number; body: string }
-  | { ok: false; reason: OutboundFailure; detail: string };
+  | { ok: false; reason: OutboundFailure; detail: string; /** The HTTP status, when the target answered one. */ status?: number };
 
 export interface OutboundRequest {
   method?: 'GET' | 'POST';
@@ -40,8 +40,8 @@ function typeAccepted(header: string | null, accepted: readonly string[] | undef
 
 /** A refusal decided from the status line and headers alone, before any body is read. */
 function refuseHeaders(response: Response, policy: OutboundPolicy): OutboundResult | undefined {
-  if (response.status >= 300 && response.status < 400) return fail('redirect', `answered ${response.status}; redirects are not followed`);
-  if (!response.ok) return fail('status', `answered HTTP ${response.status}`);
+  if (response.status >= 300 && response.status < 400) return { ...fail('redirect', `answered ${response.status}; redirects are not followed`), status: response.status };
+  if (!response.ok) return { ...fail('status', `answered HTTP ${response.status}`), status: response.status };
   const type = response.headers.get('content-type');
   if (!typeAccepted(type, policy.contentTypes)) return fail('content_type', `answered content-type ${type ?? '(none)'}`);
   if (Number(response.headers.get('content-length') ?? 0) > policy.maxBytes) return fail('too_large', `the response is larger than ${policy.maxBytes} bytes`);

@@ -231,3 +231,4 @@ export interface GrantHandle {
 export interface GrantPort {
   grant(handle: string): GrantHandle;
 }
+export type * from './logout-delivery-port';

@@ -17,6 +17,7 @@ import { HttpRemoteJwks } from './remote-jwks';
 import { isLocalIssuer } from '../oauth/outbound-target';
 import { guardBindings } from './guard';
 import { BindingRequestLimit, PAR_RATE_LIMIT_PERIOD } from './binding-rate-limit';
+import { backchannelLogoutPorts } from './backchannel-services';
 
 /**
  * The tenant slot of every isolate-cache key and the key store's object name.
@@ -52,6 +53,7 @@ export interface Services {
   interactions: InteractionPort;
   /** client_id + source address → epoch second until which this isolate answers client authentication with 429. */
   clientAuthBlocks: IsolateCache<number>;
+  backchannelLogout: ReturnType<typeof backchannelLogoutPorts>;
 }
 
 const built = new WeakMap<object, Services>();
@@ -80,6 +82,7 @@ export function getServices(raw: Env): Services {
     consents: new D1ConsentStore(env.DB),
     interactions: new KvInteractionStore(env.PAR_KV, now),
     clientAuthBlocks: new IsolateCache<number>(config.limits.clientAuthFailures.windowSeconds * 1000, 10_000),
+    backchannelLogout: backchannelLogoutPorts(env, config),
   };
   built.set(raw, services);
   return services;
