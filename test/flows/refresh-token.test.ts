@@ -74,8 +74,8 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
     const { as, tokens } = await tokensFor(rp);
     const first = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, tokens.refresh_token!));
     const second = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, first.refresh_token!));
-    expect(await errorOf(await refresh(as, rp, tokens.refresh_token!))).toBe('invalid_grant');
-    expect(await errorOf(await refresh(as, rp, second.refresh_token!))).toBe('invalid_grant');
+    expect((await errorOf(await refresh(as, rp, tokens.refresh_token!))).error).toBe('invalid_grant');
+    expect((await errorOf(await refresh(as, rp, second.refresh_token!))).error).toBe('invalid_grant');
     expect((await oauth.userInfoRequest(as, rp.client, second.access_token, viaWorker)).status).toBe(401);
   });
 
@@ -84,8 +84,8 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
     const { as, tokens } = await tokensFor(rp);
     let latest = tokens;
     for (let i = 0; i < 3; i++) latest = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, latest.refresh_token!));
-    expect(await errorOf(await refresh(as, rp, tokens.refresh_token!))).toBe('invalid_grant');
-    expect(await errorOf(await refresh(as, rp, latest.refresh_token!))).toBe('invalid_grant');
+    expect((await errorOf(await refresh(as, rp, tokens.refresh_token!))).error).toBe('invalid_grant');
+    expect((await errorOf(await refresh(as, rp, latest.refresh_token!))).error).toBe('invalid_grant');
     expect((await oauth.userInfoRequest(as, rp.client, latest.access_token, viaWorker)).status).toBe(401);
   });
 
@@ -94,8 +94,8 @@ describe('refresh_token grant (RFC 6749 §6)', () => {
     const { as, tokens } = await tokensFor(rp);
     const first = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, tokens.refresh_token!));
     const second = await oauth.processRefreshTokenResponse(as, rp.client, await refresh(as, rp, first.refresh_token!));
-    expect(await errorOf(await refresh(as, rp, tokens.refresh_token!, { scope: 'openid' }))).toBe('invalid_grant');
-    expect(await errorOf(await refresh(as, rp, second.refresh_token!))).toBe('invalid_grant');
+    expect((await errorOf(await refresh(as, rp, tokens.refresh_token!, { scope: 'openid' }))).error).toBe('invalid_grant');
+    expect((await errorOf(await refresh(as, rp, second.refresh_token!))).error).toBe('invalid_grant');
   });
 
   it('accepts a confidential client\'s retry of its previous token 30 and 31 s after rotation under the default grace (FAPI 2.0 §5.3.2.1)', async () => {

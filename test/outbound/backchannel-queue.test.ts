@@ -70,7 +70,7 @@ describe('queue handler (Back-Channel Logout 1.0 §2.5: retries of a failed deli
     const result = await runBatch('portcullis-backchannel-logout', [{ body, attempts: 1 }], { ...outboundEnv, ISSUER: 'https://op.example' });
     expect(result.retryMessages).toHaveLength(1);
     expect(await received(client.key)).toHaveLength(0);
-    expect(await services().backchannelLogout.deliveries.get(body.delivery_id)).toMatchObject({ state: 'retrying', last_error: 'refused loopback address for a non-local issuer', last_status: null });
+    expect(await services().backchannelLogout.deliveries.get(body.delivery_id)).toMatchObject({ state: 'retrying', last_error: 'must use https', last_status: null });
   });
 
   it('fails at once a delivery whose client no longer has a backchannel_logout_uri', async () => {

@@ -43,21 +43,27 @@ function countingEnv(counts: Counts) {
 describe('back-channel logout delivery costs (issue 10: storage operations a logout costs per RP)', () => {
   it('enqueue: one D1 batch and one queue sendBatch per logout; one attempt: one D1 read and one D1 write (warm isolate)', async () => {
     const clients = await Promise.all([1, 2, 3].map(() => rpClient('ok')));
-    const warm = services();
-    await Promise.all(clients.map((c) => warm.clients.get(c.client_id)));
-    await warm.keys.ring();
+    // Caches belong to the services of one env (isolate): warm the counted env's own, then count from zero.
+    const counts: Counts = {};
+    const env = countingEnv(counts);
+    const counted = getServices(env as never);
+    await Promise.all(clients.map((c) => counted.clients.get(c.client_id)));
+    await counted.keys.ring();
+    const reset = () => Object.keys(counts).forEach((k) => delete counts[k]);
 
-    const enqueue: Counts = {};
-    const ids = await notifyBackchannelLogout({ sub: 'user-m', sid: unique('sid'), clients: clients.map((c) => c.client_id) }, getServices(countingEnv(enqueue) as never));
+    reset();
+    const ids = await notifyBackchannelLogout({ sub: 'user-m', sid: unique('sid'), clients: clients.map((c) => c.client_id) }, counted);
+    const enqueue = { ...counts };
     expect(enqueue).toEqual({ 'D1.batch': 1, 'queue.sendBatch': 1 });
 
     // One attempt of a recorded delivery, run through the Worker's queue handler (its queued twin is then skipped as delivered).
-    const attempt: Counts = {};
-    const row = (await warm.backchannelLogout.deliveries.get(ids[0]!))!;
+    const row = (await counted.backchannelLogout.deliveries.get(ids[0]!))!;
     const body: LogoutMessage = { delivery_id: row.id, client_id: row.client_id, sub: row.sub, sid: row.sid! };
     const batch = createMessageBatch<LogoutMessage>('portcullis-backchannel-logout', [{ id: 'm0', timestamp: new Date(), attempts: 1, body }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch as MessageBatch<unknown>, countingEnv(attempt) as never);
+    reset();
+    await worker.queue(batch as MessageBatch<unknown>, env as never);
+    const attempt = { ...counts };
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(['m0']);
     expect(attempt).toEqual({ 'D1.first': 1, 'D1.run': 1 });
     console.log(`backchannel storage ops: enqueue (3 RPs) ${JSON.stringify(enqueue)}; one attempt ${JSON.stringify(attempt)}`);
