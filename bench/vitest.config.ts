@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { TEST_SETTINGS } from '../vitest.config.ts';
+import { TEST_SETTINGS } from '../test/helpers/test-settings.mjs';
 
 /**
  * In-process measurements (bench/in-process/): inside workerd with the real

@@ -28,8 +28,13 @@ export function faultyD1(mode: FaultMode = 'reject'): D1Database {
   return { prepare: () => statement, batch: () => fault(mode, 'D1 batch'), exec: () => fault(mode, 'D1 exec') } as unknown as D1Database;
 }
 
-/** A Durable Object namespace whose stubs fail on `methods` (everything else reaches the real object). */
-export function faultyNamespace<T extends Rpc.DurableObjectBranded | undefined>(ns: DurableObjectNamespace<T>, methods: string[], mode: FaultMode = 'reject'): DurableObjectNamespace<T> {
+/**
+ * A Durable Object namespace whose stubs answer `methods` with `answer(stub, method)`;
+ * every other call reaches the real object.
+ */
+export function interceptNamespace<T extends Rpc.DurableObjectBranded | undefined>(
+  ns: DurableObjectNamespace<T>, methods: string[], answer: (stub: DurableObjectStub<T>, method: string) => Promise<unknown>,
+): DurableObjectNamespace<T> {
   return new Proxy(ns, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target);
@@ -38,13 +43,18 @@ export function faultyNamespace<T extends Rpc.DurableObjectBranded | undefined>(
         const stub = target.get(id);
         return new Proxy(stub, {
           get(s, p) {
-            if (typeof p === 'string' && methods.includes(p)) return () => fault(mode, `Durable Object ${p}`);
+            if (typeof p === 'string' && methods.includes(p)) return () => answer(s, p);
             return Reflect.get(s, p, s);
           },
         });
       };
     },
   });
+}
+
+/** A Durable Object namespace whose stubs fail on `methods` (everything else reaches the real object). */
+export function faultyNamespace<T extends Rpc.DurableObjectBranded | undefined>(ns: DurableObjectNamespace<T>, methods: string[], mode: FaultMode = 'reject'): DurableObjectNamespace<T> {
+  return interceptNamespace(ns, methods, (_stub, method) => fault(mode, `Durable Object ${method}`));
 }
 
 /** Calls a fresh app whose env has `overrides` (a new env object gets new services and a new config). */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerClient } from '../helpers/admin';
-import { callWith } from '../helpers/faults';
+import { callWith, interceptNamespace } from '../helpers/faults';
 import { issueCode } from '../helpers/grant';
 import { basic, call, form, testEnv } from '../helpers/worker';
 
@@ -10,17 +10,7 @@ import { basic, call, form, testEnv } from '../helpers/worker';
  * there would throw it (workerd marks it `remote`).
  */
 function buggyGrants(method: string, bug: (stub: DurableObjectStub) => Promise<unknown>): Env['GRANTS'] {
-  const ns = testEnv.GRANTS;
-  return new Proxy(ns, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (prop !== 'get') return typeof value === 'function' ? value.bind(target) : value;
-      return (id: DurableObjectId) => {
-        const stub = target.get(id);
-        return new Proxy(stub, { get: (s, p) => (p === method ? () => bug(s as unknown as DurableObjectStub) : Reflect.get(s, p, s)) });
-      };
-    },
-  });
+  return interceptNamespace(testEnv.GRANTS, [method], (stub) => bug(stub as unknown as DurableObjectStub));
 }
 
 /** A grant namespace whose stubs reject `method` with an infrastructure-shaped error (Durable Objects error handling). */
