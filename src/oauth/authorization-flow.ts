@@ -57,13 +57,15 @@ const SUPPORTED_ACRS = [PASSWORD_ACR];
 
 /**
  * What a signed-in session cannot give the request: another user than the one
- * it names through `claims` (OpenID Connect Core §3.1.2.2, §5.5.1: never
+ * it names through `claims` or an id_token_hint (OpenID Connect Core §3.1.2.2, §5.5.1: never
  * answer for a different user; login_required, as node-oidc-provider does), or
  * an essential acr it was not authenticated with (§5.5.1.1; OpenID Connect
  * Unmet Authentication Requirements 1.0 §1).
  */
-function unmetBy(request: ResolvedRequest['request'], session: ActiveSession): OAuthError | undefined {
-  if (requestedSubjects(request.claims).some((sub) => sub !== session.sub)) {
+function unmetBy(record: ResolvedRequest & Pick<InteractionRecord, 'hinted_sub'>, session: ActiveSession): OAuthError | undefined {
+  const { request } = record;
+  const named = [...requestedSubjects(request.claims), ...(record.hinted_sub === undefined ? [] : [record.hinted_sub])];
+  if (named.some((sub) => sub !== session.sub)) {
     return new LoginRequired('the signed-in user is not the one the request names (sub)');
   }
   const acrs = essentialAcrValues(request.claims);
@@ -76,7 +78,7 @@ function unmetBy(request: ResolvedRequest['request'], session: ActiveSession): O
 /** The one check of what is missing: a login that satisfies the request, by the user it names, then a consent covering its scope and claims. */
 async function needOf(record: ResolvedRequest, client: StoredClient, login: LoginRequirement, session: ActiveSession | null, consents: ConsentPort): Promise<Need> {
   if (!loginSatisfies(login, session)) return { need: 'login' };
-  const error = unmetBy(record.request, session);
+  const error = unmetBy(record, session);
   if (error) return { need: 'error', error };
   const consent = await consents.get(session.sub, record.request.client_id);
   const claims = individualClaims(record.request, client.scope);
@@ -150,7 +152,7 @@ export async function beginAuthorization(
       : new ConsentRequired('the user has not consented to this client and scope');
     return { kind: 'error', error };
   }
-  const { id, record } = await startInteraction(resolved, session, force_login, input.browser, deps);
+  const { id, record } = await startInteraction(resolved, session, { force_login, hinted_sub: hinted }, input.browser, deps);
   logEvent('interaction_started', { request_id: deps.requestId, client_id: client.client_id, par: resolved.par, step: next.need });
   return page(next, id, record, client, deps);
 }
@@ -184,7 +186,7 @@ export async function answerConsent(
   if (!(await consentBoundTo(input.binding, interaction.csrf, session))) {
     throw new InvalidRequest('this page was shown to another sign-in: the account changed since. Go back to the application and start again.', { allowRedirect: false });
   }
-  const unmet = unmetBy(interaction.request, session);
+  const unmet = unmetBy(interaction, session);
   if (unmet) return { kind: 'error', error: unmet };
   if (input.decision === 'deny') {
     await spendAuthorization(interaction, session, deps);

@@ -163,6 +163,8 @@ export interface InteractionRecord extends ResolvedRequest {
   force_login: boolean;
   /** The sid that did not satisfy `force_login`. */
   prior_sid?: string;
+  /** The user an `id_token_hint` named (OpenID Connect Core §3.1.2.2): no other user's login may complete. */
+  hinted_sub?: string;
 }
 
 export interface InteractionPort {

@@ -1,9 +1,11 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { signJwt } from '../../src/crypto/jwt';
 import { PASSWORD_ACR } from '../../src/oauth/login';
+import { getServices } from '../../src/storage/services';
 import { createUser, registerClient, type RegisteredClient } from '../helpers/admin';
 import { authorizeUrl, callbackOf, loginAndConsent, newBrowser, pushRequest, visit } from '../helpers/interaction';
-import { basic, call, ISSUER } from '../helpers/worker';
+import { basic, call, ISSUER, testEnv } from '../helpers/worker';
 
 const REDIRECT = 'https://rp.example/cb';
 
@@ -51,6 +53,22 @@ describe('a claims request for a specific sub is answered only for that user (Op
     const [wanted, other] = [await createUser(), await createUser()];
     const cb = await loginAndConsent(await authorize(reg, { claims: subClaims(wanted.sub) }), other);
     expect(Object.fromEntries(cb.params)).toEqual({ error: 'login_required', error_description: expect.any(String), state: 'st', iss: ISSUER });
+  });
+});
+
+describe('an id_token_hint is answered only for the user it names (OpenID Connect Core §3.1.2.2)', () => {
+  it('answers login_required, never a code, after a login as someone else than the hinted user (OIDC Core §3.1.2.2)', async () => {
+    const reg = await registerClient({ token_endpoint_auth_method: 'client_secret_basic' });
+    const [hinted, other] = [await createUser(), await createUser()];
+    const now = Math.floor(Date.now() / 1000);
+    const hint = await signJwt({ iss: ISSUER, sub: hinted.sub, aud: reg.client_id, iat: now - 60, exp: now + 600 }, 'RS256', getServices(testEnv).keys);
+    const browser = newBrowser();
+    await loginAndConsent(await authorize(reg), other, { browser });
+    // Over the other user's session a fresh login is asked for; signing in as that user again does not answer for the hinted one.
+    const cb = await loginAndConsent(await authorize(reg, { id_token_hint: hint }), other, { browser });
+    expect(Object.fromEntries(cb.params)).toEqual({ error: 'login_required', error_description: expect.any(String), state: 'st', iss: ISSUER });
+    const right = await loginAndConsent(await authorize(reg, { id_token_hint: hint }), hinted, { browser });
+    expect((await idTokenOf(reg, right.params.get('code')!)).sub).toBe(hinted.sub);
   });
 });
 
