@@ -56,6 +56,16 @@ CREATE TABLE IF NOT EXISTS consents (
   PRIMARY KEY (sub, client_id)
 );
 
+-- Claims a user consented to individually through the `claims` parameter (OpenID Connect Core §5.5),
+-- beside the consents row of the same user and client. Its own table, not a column, so that an existing
+-- database gains it when this file is re-applied (`npm start` does so at every start).
+CREATE TABLE IF NOT EXISTS consent_claims (
+  sub TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  claims TEXT NOT NULL,             -- space-separated claim names, sorted
+  PRIMARY KEY (sub, client_id)
+);
+
 -- Back-channel logout deliveries (OpenID Connect Back-Channel Logout 1.0 §2.5–§2.8):
 -- one row per logout token delivery to one client, written at enqueue and after each attempt.
 -- The token itself is never stored: each attempt signs a fresh one.

@@ -21,6 +21,12 @@ function requiresAuthTime(request: AuthorizationRequest): boolean {
   return idToken?.auth_time?.essential === true;
 }
 
+/** What the user granted: the scope, and the `claims` parameter reduced to what may be released (OpenID Connect Core §5.5). */
+export interface Granted {
+  scope: string;
+  claims?: string;
+}
+
 /**
  * Issues the authorization code for an approved request in `session` (RFC 6749
  * §4.1.2) and notes the client in the session for logout fan-out. The grant
@@ -28,20 +34,20 @@ function requiresAuthTime(request: AuthorizationRequest): boolean {
  * up: a second completed use fails (RFC 9126 §4, DESIGN.md).
  */
 export async function completeAuthorization(
-  input: ResolvedRequest, session: ActiveSession, deps: CompleteDeps,
+  input: ResolvedRequest, session: ActiveSession, granted: Granted, deps: CompleteDeps,
 ): Promise<{ code: string }> {
   const { request } = input;
   const data: GrantData = {
     client_id: request.client_id,
     sub: session.sub,
-    scope: request.scope,
+    scope: granted.scope,
     redirect_uri: request.redirect_uri,
     sid: session.sid,
     auth_time: session.auth_time,
     amr: session.amr,
     ...(session.acr !== undefined && { acr: session.acr }),
     ...(request.nonce !== undefined && { nonce: request.nonce }),
-    ...(request.claims !== undefined && { claims: request.claims }),
+    ...(granted.claims !== undefined && { claims: granted.claims }),
     require_auth_time: requiresAuthTime(request),
   };
   const outcome = await issueAuthorizationCode(deps, {
@@ -56,4 +62,18 @@ export async function completeAuthorization(
   }
   await deps.sessions.addClient(session.sid, request.client_id, input.handle);
   return { code: outcome.code };
+}
+
+/**
+ * Spends a request the user denied (RFC 9126 §7.3: a request_uri is for one
+ * use; RFC 6749 §4.1.2.1 access_denied): the grant takes a code that nobody
+ * is given and is revoked at once, so neither this request_uri nor this
+ * interaction can be completed afterwards. Losing the race to an Allow in
+ * another tab leaves that tab's code alone.
+ */
+export async function spendAuthorization(input: ResolvedRequest, session: ActiveSession, deps: CompleteDeps): Promise<void> {
+  const { request } = input;
+  const data: GrantData = { client_id: request.client_id, sub: session.sub, scope: '', redirect_uri: request.redirect_uri, auth_time: session.auth_time };
+  const outcome = await issueAuthorizationCode(deps, { handle: input.handle, data });
+  if (outcome.ok) await deps.grants.grant(input.handle).revoke();
 }

@@ -23,6 +23,7 @@ export type OAuthErrorCode =
   | 'consent_required'
   | 'interaction_required'
   | 'account_selection_required'
+  | 'unmet_authentication_requirements'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'invalid_client_metadata'
@@ -114,6 +115,8 @@ export const RequestNotSupported = define('RequestNotSupported', 'request_not_su
 export const LoginRequired = define('LoginRequired', 'login_required', 400);
 export const ConsentRequired = define('ConsentRequired', 'consent_required', 400);
 export const InteractionRequired = define('InteractionRequired', 'interaction_required', 400);
+/** OpenID Connect Unmet Authentication Requirements 1.0 §1: an essential acr (OpenID Connect Core §5.5.1.1) that cannot be met. */
+export const UnmetAuthenticationRequirements = define('UnmetAuthenticationRequirements', 'unmet_authentication_requirements', 400);
 /** RFC 6750 §3.1 */
 export const InvalidToken = define('InvalidToken', 'invalid_token', 401);
 export const InsufficientScope = define('InsufficientScope', 'insufficient_scope', 403);

@@ -33,10 +33,12 @@ export function loginSatisfies(login: LoginRequirement, session: ActiveSession |
   return session.sid !== login.prior_sid && session.auth_time >= login.created_at;
 }
 
-/** Starts an interaction for a resolved request, bound to the browser whose binding secret is `browserSecret`. */
+/** Starts an interaction for a resolved request, bound to the browser whose binding secret is `browserSecret`; `hinted_sub` is the user an id_token_hint named. */
 export async function startInteraction(
-  resolved: ResolvedRequest, session: ActiveSession | null, force_login: boolean, browserSecret: string, deps: { interactions: InteractionPort; now: () => number; config: Pick<Config, 'interactionLifetime'> },
+  resolved: ResolvedRequest, session: ActiveSession | null, login: { force_login: boolean; hinted_sub?: string }, browserSecret: string,
+  deps: { interactions: InteractionPort; now: () => number; config: Pick<Config, 'interactionLifetime'> },
 ): Promise<{ id: string; record: InteractionRecord }> {
+  const { force_login, hinted_sub } = login;
   const now = deps.now();
   const record: InteractionRecord = {
     client_id: resolved.client_id,
@@ -49,6 +51,7 @@ export async function startInteraction(
     expires_at: now + deps.config.interactionLifetime,
     force_login,
     ...(force_login && session && { prior_sid: session.sid }),
+    ...(hinted_sub !== undefined && { hinted_sub }),
   };
   const id = randomToken(32);
   await deps.interactions.put(id, record);

@@ -20,8 +20,9 @@ const INVALID_REFRESH = 'the refresh token is invalid, expired, revoked or was i
  * - for an OpenID Connect request (scope has `openid`) only when the
  *   `offline_access` scope was granted (OpenID Connect Core §11);
  * - for a plain OAuth 2.0 request (no `openid`) always.
- * Whether `offline_access` may be granted at all (it needs `prompt=consent`,
- * §11) is decided at the authorization endpoint.
+ * Whether `offline_access` is granted at all is decided at the authorization
+ * endpoint: only by an Allow on a consent page that listed it (§11,
+ * oauth/consent.ts).
  */
 export function mayIssueRefreshToken(client: Pick<Client, 'grant_types'>, grantedScope: string): boolean {
   if (!client.grant_types.includes('refresh_token')) return false;

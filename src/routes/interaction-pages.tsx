@@ -8,6 +8,9 @@ import type { InteractionRecord } from '../storage/ports';
 import { ConsentPage } from '../ui/consent-page';
 import { LoginPage } from '../ui/login-page';
 
+/** The consent form's hidden input naming the session the page was shown to (oauth/consent.ts `consentBinding`). */
+export const CONSENT_BINDING_FIELD = 'consent_binding';
+
 /** Path of an interaction's page and of its form targets; relative so cookies and Origin stay on this host. */
 export function interactionPath(id: string, action?: 'login' | 'consent'): string {
   return action ? `/interaction/${id}/${action}` : `/interaction/${id}`;
@@ -40,18 +43,19 @@ export function sendLoginPage(
   );
 }
 
-/** The consent page of interaction `id` for the signed-in `username`. */
-function sendConsentPage(c: Context<AppEnv>, id: string, record: InteractionRecord, client: Client, username: string): Response {
+/** The consent page of a `consent` step, for the signed-in account it names. */
+function sendConsentPage(c: Context<AppEnv>, client: Client, step: Extract<AuthorizationStep, { kind: 'consent' }>): Response {
+  const { request } = step.interaction;
   return sendPage(
     c,
     (nonce) => (
       <ConsentPage
-        nonce={nonce} action={interactionPath(id, 'consent')} csrf={record.csrf} clientName={displayName(client)}
-        returnTo={new URL(record.request.redirect_uri).host || record.request.redirect_uri} scope={record.request.scope}
-        username={username}
+        nonce={nonce} action={interactionPath(step.id, 'consent')} csrf={step.interaction.csrf} clientName={displayName(client)}
+        returnTo={new URL(request.redirect_uri).host || request.redirect_uri} scope={request.scope} claims={step.claims}
+        username={step.username} binding={{ name: CONSENT_BINDING_FIELD, value: step.binding }}
       />
     ),
-    { formAction: clientFormAction(record.request.redirect_uri) },
+    { formAction: clientFormAction(request.redirect_uri) },
   );
 }
 
@@ -65,7 +69,7 @@ export function renderStep(c: Context<AppEnv>, client: Client, step: Authorizati
     case 'login':
       return sendLoginPage(c, step.id, step.interaction, client);
     case 'consent':
-      return sendConsentPage(c, step.id, step.interaction, client, step.username);
+      return sendConsentPage(c, client, step);
     case 'complete':
       return sendAuthorizationResponse(c, step.target, step.params);
     case 'error':

@@ -11,7 +11,7 @@ import { InvalidRequest } from '../oauth/errors';
 import { loadInteraction } from '../oauth/interaction';
 import { authenticatePassword, PASSWORD_ACR, PASSWORD_AMR } from '../oauth/login';
 import { targetOf } from '../oauth/request-resolution';
-import { renderAfterPost, renderStep, sendLoginPage } from './interaction-pages';
+import { CONSENT_BINDING_FIELD, renderAfterPost, renderStep, sendLoginPage } from './interaction-pages';
 
 /**
  * The login and consent pages of a started authorization (DESIGN.md contract
@@ -76,6 +76,6 @@ interactionRoutes.post('/:id/consent', async (c) => {
   if (decision !== 'allow' && decision !== 'deny') throw new InvalidRequest('decision must be "allow" or "deny"');
   const session = await readSession(c);
   c.set('responseTarget', targetOf(record, client));
-  const step = await answerConsent({ id, interaction: record, client, session, decision }, flowDeps(c));
+  const step = await answerConsent({ id, interaction: record, client, session, decision, binding: form.get(CONSENT_BINDING_FIELD) }, flowDeps(c));
   return renderAfterPost(c, client, step);
 });

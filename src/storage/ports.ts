@@ -88,19 +88,21 @@ export interface RemoteJwksPort {
   fetch(uri: string, refresh?: boolean): Promise<RemoteJwksResult>;
 }
 
-/** A remembered consent (D1 `consents`): the scopes a user granted a client (OpenID Connect Core §3.1.2.4). */
+/** A remembered consent (D1 `consents`, `consent_claims`): what a user granted a client (OpenID Connect Core §3.1.2.4). */
 export interface Consent {
   sub: string;
   client_id: string;
   /** Space separated, sorted. */
   scope: string;
+  /** Claims consented to individually (`claims` parameter, OpenID Connect Core §5.5); space separated, sorted, often empty. */
+  claims: string;
   granted_at: number;
 }
 
 export interface ConsentPort {
   get(sub: string, client_id: string): Promise<Consent | null>;
-  /** Records `scope` as granted, keeping scopes granted before (one row per user and client). */
-  grant(sub: string, client_id: string, scope: string, now: number): Promise<void>;
+  /** Records `scope` and individually consented `claims` as granted, keeping what was granted before (one row per user and client). */
+  grant(sub: string, client_id: string, granted: { scope: string; claims: readonly string[] }, now: number): Promise<void>;
   revoke(sub: string, client_id: string): Promise<boolean>;
 }
 
@@ -161,6 +163,8 @@ export interface InteractionRecord extends ResolvedRequest {
   force_login: boolean;
   /** The sid that did not satisfy `force_login`. */
   prior_sid?: string;
+  /** The user an `id_token_hint` named (OpenID Connect Core §3.1.2.2): no other user's login may complete. */
+  hinted_sub?: string;
 }
 
 export interface InteractionPort {

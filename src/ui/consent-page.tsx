@@ -1,5 +1,5 @@
 import { Layout } from './layout';
-import { describeScopes } from './scopes';
+import { describeClaims, describeScopes } from './scopes';
 
 export interface ConsentPageProps {
   nonce: string;
@@ -9,16 +9,20 @@ export interface ConsentPageProps {
   /** Host of the redirect_uri: where the user will be sent, shown against phishing. */
   returnTo: string;
   scope: string;
+  /** Claims asked for by name (`claims`, OpenID Connect Core §5.5), one line each. */
+  claims: string[];
   username: string;
+  /** The hidden input naming the session this page is shown to. */
+  binding: { name: string; value: string };
 }
 
 /**
  * The consent form (DESIGN.md contract 4, OpenID Connect Core §3.1.2.4): the
- * client's name, the requested scopes in words, and two submit buttons named
- * `decision` with values `allow` and `deny`.
+ * client's name, the requested scopes and individually requested claims in
+ * words, and two submit buttons named `decision` with values `allow` and `deny`.
  */
 export function ConsentPage(props: ConsentPageProps) {
-  const scopes = describeScopes(props.scope);
+  const scopes = [...describeScopes(props.scope), ...describeClaims(props.claims)];
   return (
     <Layout title="Allow access" nonce={props.nonce}>
       <h1>Allow access?</h1>
@@ -39,6 +43,7 @@ export function ConsentPage(props: ConsentPageProps) {
       )}
       <form method="post" action={props.action}>
         <input type="hidden" name="csrf_token" value={props.csrf} />
+        <input type="hidden" name={props.binding.name} value={props.binding.value} />
         <button type="submit" name="decision" value="allow">Allow</button>
         <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
       </form>

@@ -14,3 +14,17 @@ export function describeScopes(scope: string): { scope: string; name: string; de
     .filter(Boolean)
     .map((s) => ({ scope: s, ...(WORDS[s] ?? { name: `Use “${s}”`, detail: 'A permission defined by the application' }) }));
 }
+
+/** Standard claims in words (OpenID Connect Core §5.1), for claims asked for by name (§5.5). */
+const CLAIM_WORDS: Record<string, string> = {
+  name: 'your full name', given_name: 'your given name', family_name: 'your family name', middle_name: 'your middle name',
+  nickname: 'your nickname', preferred_username: 'your preferred username', profile: 'your profile page', picture: 'your picture',
+  website: 'your website', gender: 'your gender', birthdate: 'your birthdate', zoneinfo: 'your time zone', locale: 'your locale',
+  updated_at: 'when your profile was last updated', email: 'your email address', email_verified: 'whether your email address is verified',
+  address: 'your postal address', phone_number: 'your phone number', phone_number_verified: 'whether your phone number is verified',
+};
+
+/** One consent line per claim asked for by name, beyond what the scopes cover (OpenID Connect Core §5.5). */
+export function describeClaims(claims: readonly string[]): { scope: string; name: string; detail: string }[] {
+  return claims.map((c) => ({ scope: c, name: `See ${CLAIM_WORDS[c] ?? `“${c}”`}`, detail: `Asked for by name: ${c}` }));
+}
