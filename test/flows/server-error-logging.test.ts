@@ -79,6 +79,20 @@ describe('every 5xx is logged with its request id and cause (RFC 6749 §5.2, RFC
     await expectLogged5xx(await post(callWith({ GRANTS: grants }), '/token', params, client), 503, errors, 'GRANTS');
   });
 
+  it('logs a 500 from a bug inside the grant object (an error its own code threw, marked remote)', async () => {
+    const { client, params } = await codeRequest();
+    const errors = vi.spyOn(console, 'error');
+    const bug = Object.assign(new TypeError("Cannot read properties of undefined (reading 'code_hash')"), { remote: true });
+    const grants = new Proxy(testEnv.GRANTS, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (prop !== 'get') return typeof value === 'function' ? value.bind(target) : value;
+        return (id: DurableObjectId) => new Proxy(target.get(id), { get: (s, p) => (p === 'redeemCode' ? () => Promise.reject(bug) : Reflect.get(s, p, s)) });
+      },
+    });
+    await expectLogged5xx(await post(callWith({ GRANTS: grants }), '/token', params, client), 500, errors, 'GRANTS');
+  });
+
   it('logs a 503 from a failing KV write at PAR and from a failing D1 lookup', async () => {
     const client = await registerClient({ token_endpoint_auth_method: 'client_secret_basic' });
     const errors = vi.spyOn(console, 'error');
