@@ -104,7 +104,7 @@ export const SETTINGS = {
   requirePkceForAll: flag('REQUIRE_PKCE_FOR_ALL', false, 'PKCE for confidential clients too (always on for public clients)'),
   clockSkew: integer('CLOCK_SKEW', 30, 0, 300, 'seconds of clock skew tolerated on JWTs'),
   maxJwtLifetime: integer('MAX_JWT_LIFETIME', 300, 30, 3600, 'longest accepted client assertion (`exp` − now, s)'),
-  maxRequestObjectLifetime: integer('MAX_REQUEST_OBJECT_LIFETIME', 3600, 30, 3600, 'longest accepted request object (`exp` − now, s; FAPI 2.0 §5.3.2.1 allows at most 60 min)'),
+  maxRequestObjectLifetime: integer('MAX_REQUEST_OBJECT_LIFETIME', 3600, 30, 3600, 'longest accepted request object (`exp` − now, s; FAPI 2.0 §5.3.2.1 allows at most 60 min); without `exp` (non-FAPI clients) the oldest accepted `iat`'),
   maxBodyBytes: integer('MAX_BODY_BYTES', 64 * 1024, 1024, 1024 * 1024, 'request body limit in bytes (413 beyond it)'),
   clientCacheTtl: integer('CLIENT_CACHE_TTL', 30, 0, 3600, 'seconds a client registration, a fetched `jwks_uri` and a user record (for `/userinfo`) stay cached in an isolate'),
   storageTimeoutMs: integer('STORAGE_TIMEOUT_MS', 5000, 50, 30_000, 'longest wait (ms) for one KV, D1 or Durable Object call before answering 503'),

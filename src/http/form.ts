@@ -44,6 +44,15 @@ function decodeUtf8(bytes: Uint8Array): string {
 }
 
 /**
+ * A parameter name as an error may repeat it: one shaped like a parameter
+ * name, up to 40 characters; anything else is request input an error must not
+ * carry (it could fill a description, a page or a Location header).
+ */
+function nameForError(name: string): string {
+  return /^[a-z][a-z0-9_]{0,39}$/.test(name) ? `parameter ${name}` : 'a parameter';
+}
+
+/**
  * Parses form parameters. A parameter given twice is `invalid_request`
  * (RFC 6749 §3.1, RFC 9126 §2.1); an empty value counts as omitted (RFC 6749 §3.1).
  */
@@ -51,7 +60,7 @@ export function parseParams(text: string): Map<string, string> {
   const params = new Map<string, string>();
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(text)) {
-    if (seen.has(name)) throw new InvalidRequest(`parameter "${name}" is included more than once`);
+    if (seen.has(name)) throw new InvalidRequest(`${nameForError(name)} is included more than once`);
     seen.add(name);
     if (value !== '') params.set(name, value);
   }

@@ -17,6 +17,28 @@ function asOAuthError(error: Error, requestId: string): OAuthError {
   return new OAuthError('server_error', `The server met an unexpected condition (request id ${requestId})`, 500, { allowRedirect: false });
 }
 
+/** An error's cause as one bounded log field: a storage call's binding, operation and message, or an error's name and message. */
+function describeCause(cause: unknown): string | undefined {
+  if (cause === undefined) return undefined;
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`.slice(0, 500);
+  if (typeof cause === 'object' && cause !== null) return Object.entries(cause).map(([k, v]) => `${k}=${String(v)}`).join(' ').slice(0, 500);
+  return String(cause).slice(0, 500);
+}
+
+/**
+ * Every 5xx answer is logged with the request id it is sent under (the
+ * `X-Request-Id` header) and its cause, so each one can be traced: an
+ * unexpected error already was, by `asOAuthError`; a thrown 5xx OAuthError
+ * (a storage outage or timeout, a Durable Object bug or overload, a client's
+ * jwks_uri unreachable for JARM) is logged here.
+ */
+function logServerError(thrown: Error, oauth: OAuthError, requestId: string): void {
+  if (oauth.status < 500 || thrown !== oauth) return;
+  logError('server_error_response', {
+    request_id: requestId, status: oauth.status, error: oauth.code, name: oauth.name, description: oauth.message, cause: describeCause(oauth.cause),
+  });
+}
+
 /**
  * The one place errors become responses (`app.onError`). An error that may be
  * redirected goes to the request's validated response target as an error
@@ -28,6 +50,7 @@ function asOAuthError(error: Error, requestId: string): OAuthError {
 export async function handleError(error: Error, c: Context<AppEnv>): Promise<Response> {
   const requestId = c.get('requestId') ?? 'unknown';
   const oauth = asOAuthError(error, requestId);
+  logServerError(error, oauth, requestId);
   const target = c.get('responseTarget');
   if (target && oauth.allowRedirect) {
     logEvent('authorization_error', { request_id: requestId, client_id: target.client.client_id, error: oauth.code });

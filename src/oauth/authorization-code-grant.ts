@@ -18,7 +18,9 @@ const INVALID_CODE = 'the authorization code is invalid, expired or already used
 /**
  * The redirect_uri a token request presents (RFC 6749 §4.1.3). When omitted,
  * the client's only registered URI, mirroring the default the authorization
- * endpoint applies; the grant object then compares it with the recorded one.
+ * endpoint applies; the grant object then compares it with the recorded one,
+ * and refuses the omission when the authorization request had included it
+ * (the `redirect_uri_sent` binding).
  */
 function presentedRedirectUri(client: StoredClient, form: Map<string, string>): string {
   const given = form.get('redirect_uri');
@@ -46,7 +48,12 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
   if (verifier !== undefined && !CODE_VERIFIER.test(verifier)) {
     throw new InvalidRequest('code_verifier must be 43 to 128 unreserved characters (RFC 7636 section 4.1)');
   }
-  const presented: CodeBindings = { client_id: client.client_id, redirect_uri: presentedRedirectUri(client, form), pkce: await presentedPkce(verifier) };
+  const presented: CodeBindings = {
+    client_id: client.client_id,
+    redirect_uri: presentedRedirectUri(client, form),
+    pkce: await presentedPkce(verifier),
+    redirect_uri_sent: form.has('redirect_uri') ? 'true' : 'false',
+  };
   const parts = splitToken(code);
   if (!parts) throw new InvalidGrant(INVALID_CODE);
 

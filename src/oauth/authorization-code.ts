@@ -10,8 +10,13 @@ export interface CodeDeps {
   now: () => number;
 }
 
-/** What a code redemption must present to match the authorization it came from. */
-export type CodeBindings = { client_id: string; redirect_uri: string; pkce: string };
+/**
+ * What a code redemption must present to match the authorization it came
+ * from. `redirect_uri_sent` is bound (to "true") only when the authorization
+ * request included redirect_uri: the token request must then include it too
+ * (RFC 6749 §4.1.3); a redemption always presents whether it did.
+ */
+export type CodeBindings = { client_id: string; redirect_uri: string; pkce: string; redirect_uri_sent?: 'true' | 'false' };
 
 /**
  * The PKCE binding stored with a code: the S256 challenge, or for `plain`
@@ -37,7 +42,11 @@ export type IssueCodeOutcome = { ok: true; code: string } | { ok: false; reason:
  */
 export async function issueAuthorizationCode(
   deps: CodeDeps,
-  input: { handle: string; data: GrantData; code_challenge?: string; code_challenge_method?: 'S256' | 'plain' },
+  input: {
+    handle: string; data: GrantData; code_challenge?: string; code_challenge_method?: 'S256' | 'plain';
+    /** Whether the authorization request included redirect_uri (RFC 6749 §4.1.3); strict when not said. */
+    redirect_uri_required?: boolean;
+  },
 ): Promise<IssueCodeOutcome> {
   const now = deps.now();
   const secret = randomToken(32);
@@ -45,6 +54,7 @@ export async function issueAuthorizationCode(
     client_id: input.data.client_id,
     redirect_uri: input.data.redirect_uri,
     pkce: await pkceBinding(input.code_challenge, input.code_challenge_method),
+    ...(input.redirect_uri_required !== false && { redirect_uri_sent: 'true' as const }),
   };
   const result = await deps.grants.grant(input.handle).issueCode({
     code_hash: await sha256b64(secret),

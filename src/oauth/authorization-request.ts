@@ -10,16 +10,36 @@ const PKCE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
 /** Longest accepted parameter value; also bounds what an error redirect may echo (`state`). */
 export const MAX_PARAM = 4096;
 
-function requireRedirectUri(params: Map<string, string>, client: Client, isOidc: boolean): string {
+/**
+ * The parameters an authorization request may carry (RFC 6749 §4.1.1, RFC 7636
+ * §4.3, RFC 9101 §4, RFC 9126 §2.1, OpenID Connect Core §3.1.2.1): the only
+ * names an error description repeats. Errors reach the client's error page
+ * (RFC 6749 §4.1.2.1), so descriptions name a parameter and never echo a value
+ * or an unknown name: an attacker's text must not appear there, nor grow the
+ * Location header.
+ */
+const KNOWN_PARAMS = new Set([
+  'response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'response_mode', 'code_challenge',
+  'code_challenge_method', 'prompt', 'max_age', 'login_hint', 'acr_values', 'ui_locales', 'claims', 'id_token_hint',
+  'display', 'request', 'request_uri', 'resource', 'authorization_details', 'registration', 'claims_locales',
+]);
+
+/** A parameter's name as an error description may give it: known names only. */
+export function paramForError(name: string): string {
+  return KNOWN_PARAMS.has(name) ? name : 'a parameter';
+}
+
+/** The request's redirect_uri, and whether it was defaulted to the only registered one (then the token request may omit it, RFC 6749 §4.1.3). */
+function requireRedirectUri(params: Map<string, string>, client: Client, isOidc: boolean): { redirect_uri: string; defaulted: boolean } {
   const given = params.get('redirect_uri');
   if (given === undefined) {
     if (isOidc) throw new InvalidRequest('redirect_uri is required (OpenID Connect Core §3.1.2.1)');
     if (client.redirect_uris.length !== 1) throw new InvalidRequest('redirect_uri is required when more than one is registered');
-    return client.redirect_uris[0]!;
+    return { redirect_uri: client.redirect_uris[0]!, defaulted: true };
   }
   // Simple string comparison, never normalized (RFC 9700 §4.1.3, OIDC Core §3.1.2.1).
   if (!matchesRedirectUri(client.redirect_uris, given, client.application_type)) throw new InvalidRequest('redirect_uri does not match any registered redirect URI');
-  return given;
+  return { redirect_uri: given, defaulted: false };
 }
 
 function validateScope(params: Map<string, string>, client: Client): string {
@@ -28,7 +48,7 @@ function validateScope(params: Map<string, string>, client: Client): string {
   if (client.scope !== undefined) {
     const allowed = new Set(client.scope.split(' '));
     const extra = tokens.find((t) => !allowed.has(t));
-    if (extra) throw new InvalidScope(`scope "${extra}" is not allowed for this client`);
+    if (extra) throw new InvalidScope('scope holds a value not allowed for this client');
   }
   return tokens.join(' ');
 }
@@ -57,7 +77,7 @@ function validatePrompt(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const prompts = value.split(' ');
   const unknown = prompts.find((p) => !PROMPTS.includes(p));
-  if (unknown) throw new InvalidRequest(`prompt value "${unknown}" is not supported`);
+  if (unknown) throw new InvalidRequest('prompt holds an unsupported value (OpenID Connect Core §3.1.2.1)');
   if (prompts.includes('none') && prompts.length > 1) throw new InvalidRequest('prompt=none cannot be combined (OpenID Connect Core §3.1.2.1)');
   return value;
 }
@@ -86,17 +106,17 @@ function validateClaims(value: string | undefined): string | undefined {
  */
 export function validateAuthorizationRequest(params: Map<string, string>, client: Client, config: Config): AuthorizationRequest {
   for (const [name, value] of params) {
-    if (value.length > MAX_PARAM) throw new InvalidRequest(`${name} is too long`);
+    if (value.length > MAX_PARAM) throw new InvalidRequest(`${paramForError(name)} is too long`);
   }
   const responseType = params.get('response_type');
   if (responseType === undefined) throw new InvalidRequest('response_type is missing');
-  if (responseType !== 'code') throw new UnsupportedResponseType(`response_type "${responseType}" is not supported; use "code"`);
+  if (responseType !== 'code') throw new UnsupportedResponseType('response_type is not supported; use "code"');
   if (!client.response_types.includes('code')) throw new UnauthorizedClient('the client is not registered for response_type "code"');
   const scope = validateScope(params, client);
-  const redirect_uri = requireRedirectUri(params, client, scope.split(' ').includes('openid'));
+  const { redirect_uri, defaulted } = requireRedirectUri(params, client, scope.split(' ').includes('openid'));
   const responseMode = params.get('response_mode');
   if (responseMode !== undefined && !(RESPONSE_MODES as readonly string[]).includes(responseMode)) {
-    throw new InvalidRequest(`response_mode "${responseMode}" is not supported`);
+    throw new InvalidRequest('response_mode is not supported');
   }
   const maxAge = params.get('max_age');
   if (maxAge !== undefined && !/^\d{1,9}$/.test(maxAge)) throw new InvalidRequest('max_age must be a non-negative integer');
@@ -106,6 +126,7 @@ export function validateAuthorizationRequest(params: Map<string, string>, client
     redirect_uri,
     scope,
     ...validatePkce(params, client, config),
+    ...(defaulted && { redirect_uri_defaulted: true as const }),
   };
   const optional = ['state', 'nonce', 'login_hint', 'acr_values', 'ui_locales', 'id_token_hint'] as const;
   for (const name of optional) {

@@ -43,7 +43,12 @@ export interface OAuthErrorOptions {
    * form, a browser that does not match): those are always an HTML page.
    */
   allowRedirect?: boolean;
+  /** What caused it (e.g. which storage call failed), for the log line of a 5xx; never serialized. */
+  cause?: unknown;
 }
+
+/** Longest error_description: request-derived text can never blow up a response or a Location header. */
+export const MAX_ERROR_DESCRIPTION = 300;
 
 /**
  * RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
@@ -56,7 +61,8 @@ export function toErrorDescription(text: string): string {
     .replace(/["\u201C\u201D]/g, "'")
     .replace(/\\/g, '/')
     .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '?');
+    .replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '?')
+    .slice(0, MAX_ERROR_DESCRIPTION);
 }
 
 export class OAuthError extends Error {
@@ -67,7 +73,7 @@ export class OAuthError extends Error {
   readonly allowRedirect: boolean;
 
   constructor(code: OAuthErrorCode, description: string, status = 400, options: OAuthErrorOptions = {}) {
-    super(toErrorDescription(description));
+    super(toErrorDescription(description), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OAuthError';
     this.code = code;
     this.status = options.status ?? status;

@@ -14,10 +14,14 @@ export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
 /** Parameters that authenticate the client and are never part of the authorization request. */
 const AUTH_PARAMS = ['client_assertion', 'client_assertion_type', 'client_secret'];
 
-/** An authorization request as parameters again (numbers as strings, absent members left out). */
+/**
+ * An authorization request as parameters again (numbers as strings, absent
+ * members left out). Its redirect_uri counts as sent, so the token request
+ * must repeat it (RFC 6749 §4.1.3).
+ */
 function asParams(request: AuthorizationRequest): Map<string, string> {
   const params = new Map<string, string>();
-  for (const [name, value] of Object.entries(request)) if (value !== undefined) params.set(name, String(value));
+  for (const [name, value] of Object.entries(request)) if (value !== undefined && name !== 'redirect_uri_defaulted') params.set(name, String(value));
   return params;
 }
 
@@ -66,6 +70,8 @@ export async function pushAuthorizationRequest(request: ClientRequest, deps: Par
     throw new InvalidRequest('client_id does not match the authenticated client');
   }
 
+  // FAPI 2.0 Security Profile §5.3.2.2: the redirect_uri is required in the pushed request, never defaulted.
+  if (request.policy.fapi2 && !params.has('redirect_uri')) throw new InvalidRequest('redirect_uri is required in a pushed authorization request (FAPI 2.0 Security Profile §5.3.2.2)');
   let validated = validateAuthorizationRequest(params, client, config);
   // Built only when a deployer hook is installed: the common path copies no client record.
   let hookContext: ParHookContext | undefined;

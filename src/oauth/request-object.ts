@@ -2,13 +2,15 @@ import type { Config } from '../config';
 import { ASYMMETRIC_ALGS } from './capabilities';
 import type { RemoteJwksPort } from '../storage/ports';
 import { verifyWithClientKeys } from './client-keys';
+import { paramForError } from './authorization-request';
+import { resolveClientPolicy } from './client-policy';
 import { InvalidRequestObject } from './errors';
 import { hasAcceptedTyp, REQUEST_OBJECT_TYPS } from './jwt-typ';
 import type { Client } from './types';
 
-
 export interface VerifiedRequestObject {
   params: Map<string, string>;
+  /** When the object stops being acceptable: its `exp`, or `iat` plus MAX_REQUEST_OBJECT_LIFETIME without one. */
   exp: number;
 }
 
@@ -16,7 +18,42 @@ function toParam(name: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'object' && value !== null && name === 'claims') return JSON.stringify(value);
-  throw new InvalidRequestObject(`request object claim "${name}" has an unsupported type`);
+  throw new InvalidRequestObject(`request object claim ${paramForError(name)} has an unsupported type`);
+}
+
+/**
+ * What a rejection tells the client: jose's stable error code, never its
+ * message or the header's values, which can quote the attacker's JWT and
+ * would land on the client's error page (RFC 6749 §4.1.2.1).
+ */
+function rejection(reason: string): string {
+  const code = /^(ERR_[A-Z_]+):/.exec(reason)?.[1];
+  // jose words its claim checks itself, naming only claims it checks (iss, aud, exp, nbf, iat).
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' || code === 'ERR_JWT_EXPIRED') return `request object rejected: ${reason}`;
+  return code ? `request object rejected (${code})` : 'request object rejected: its alg, signature or key is not acceptable';
+}
+
+/**
+ * The time bound of a verified object (RFC 9101 §4, FAPI 2.0 Security Profile
+ * §5.3.2.1, OpenID Connect Core §6.1). FAPI 2.0 requires `exp`, no further
+ * than MAX_REQUEST_OBJECT_LIFETIME ahead; other clients may omit it (Apache
+ * mod_auth_openidc sends none), and their object is then bounded by `iat`: no
+ * older than that lifetime, not in the future. An object with neither is
+ * refused: nothing would bound it, and a copy seen once in a browser would
+ * stay usable for ever.
+ */
+function timeBound(claims: Record<string, unknown>, fapi2: boolean, config: Config, now: number): number {
+  const { exp, iat } = claims;
+  if (typeof iat === 'number' && iat > now + config.clockSkew) throw new InvalidRequestObject('request object iat is in the future');
+  if (typeof exp === 'number') {
+    if (exp - now > config.maxRequestObjectLifetime) throw new InvalidRequestObject('request object exp is too far in the future');
+    return exp;
+  }
+  if (fapi2) throw new InvalidRequestObject('request object exp is required (FAPI 2.0 Security Profile §5.3.2.1)');
+  if (typeof iat !== 'number') throw new InvalidRequestObject('request object needs exp or iat to bound its age (RFC 9101 §10.8)');
+  const end = iat + config.maxRequestObjectLifetime;
+  if (end + config.clockSkew <= now) throw new InvalidRequestObject('request object iat is too old and it has no exp');
+  return end;
 }
 
 /**
@@ -26,21 +63,20 @@ function toParam(name: string, value: unknown): string {
 export async function verifyRequestObject(jwt: string, client: Client, config: Config, now: number, remote: RemoteJwksPort): Promise<VerifiedRequestObject> {
   const algorithms = client.request_object_signing_alg ? [client.request_object_signing_alg] : [...ASYMMETRIC_ALGS];
   if (!hasAcceptedTyp(jwt, REQUEST_OBJECT_TYPS)) throw new InvalidRequestObject('request object typ names another kind of JWT (RFC 8725 section 3.11, RFC 9101 section 10.8)');
+  const fapi2 = resolveClientPolicy(client, config).fapi2;
   const result = await verifyWithClientKeys(jwt, client, {
     algorithms,
     issuer: client.client_id,
     audience: config.issuer,
     clockTolerance: config.clockSkew,
-    requiredClaims: ['exp'],
+    requiredClaims: fapi2 ? ['exp'] : [],
     currentDate: new Date(now * 1000),
   }, remote);
-  if (!result.ok) throw new InvalidRequestObject(`request object rejected: ${result.reason}`);
+  if (!result.ok) throw new InvalidRequestObject(rejection(result.reason));
   const claims = result.payload as Record<string, unknown>;
   // jose accepts an aud array once the issuer is among its members; every member must be a string (RFC 7519 §4.1.3).
   if (Array.isArray(claims.aud) && !claims.aud.every((a) => typeof a === 'string')) throw new InvalidRequestObject('request object aud must be a string or an array of strings (RFC 7519 section 4.1.3)');
-  const exp = claims.exp as number;
-  if (exp - now > config.maxRequestObjectLifetime) throw new InvalidRequestObject('request object exp is too far in the future');
-  if (typeof claims.iat === 'number' && claims.iat > now + config.clockSkew) throw new InvalidRequestObject('request object iat is in the future');
+  const exp = timeBound(claims, fapi2, config, now);
   if (claims.client_id !== client.client_id) throw new InvalidRequestObject('request object client_id must equal the authenticated client (RFC 9101 §5)');
   if ('request' in claims || 'request_uri' in claims) throw new InvalidRequestObject('request object must not contain request or request_uri (RFC 9101 §4)');
   const params = new Map<string, string>();

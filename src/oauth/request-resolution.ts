@@ -71,9 +71,13 @@ export function targetOf(resolved: Pick<ResolvedRequest, 'request'>, client: Cli
 /**
  * A pushed request by its request_uri (RFC 9126 §4): issued by this server's
  * PAR endpoint, unexpired, and pushed by this client. Other parameters of the
- * front-channel request are ignored.
+ * front-channel request are ignored, except `request`: the two are mutually
+ * exclusive (RFC 9101 §5, OpenID Connect Core §6), and one of them would be
+ * silently dropped.
  */
-export async function loadPushedRequest(requestUri: string, client: StoredClient, deps: ResolutionDeps): Promise<ResolvedRequest> {
+export async function loadPushedRequest(params: Map<string, string>, client: StoredClient, deps: ResolutionDeps): Promise<ResolvedRequest> {
+  const requestUri = params.get('request_uri') ?? '';
+  if (params.has('request')) throw new InvalidRequest('request and request_uri must not be sent together (RFC 9101 §5)');
   if (!deps.config.parEnabled || !requestUri.startsWith(REQUEST_URI_PREFIX)) {
     throw new InvalidRequestUri('only request_uri values issued by this server\'s PAR endpoint are accepted (RFC 9126 §4)');
   }

@@ -61,6 +61,8 @@ export interface AuthorizationRequest {
   client_id: string;
   response_type: 'code';
   redirect_uri: string;
+  /** Set when the request named no redirect_uri and the only registered one stands in: only then may the token request omit it (RFC 6749 §4.1.3). */
+  redirect_uri_defaulted?: true;
   scope: string;
   state?: string;
   nonce?: string;

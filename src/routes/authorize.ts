@@ -30,8 +30,7 @@ authorizeRoutes.use('*', securityHeaders, browserFacing);
  */
 async function resolveRequest(c: Context<AppEnv>, params: Map<string, string>, client: StoredClient): Promise<ResolvedRequest> {
   const services = c.get('services');
-  const requestUri = params.get('request_uri');
-  if (requestUri !== undefined) return loadPushedRequest(requestUri, client, services);
+  if (params.has('request_uri')) return loadPushedRequest(params, client, services);
   c.set('responseTarget', provisionalTarget(params, client));
   const effective = await requestParameters(params, client, services);
   c.set('responseTarget', provisionalTarget(effective, client));

@@ -32,13 +32,15 @@ function failure(binding: string, op: string, error: unknown): OAuthError {
   if (!isObjectBug(error)) return unavailable(binding, op, error);
   const { name, message } = error as Error;
   logError('durable_object_error', { binding, op, name, message });
-  return new ServerError('the server met an unexpected condition');
+  return new ServerError('the server met an unexpected condition', { cause: { binding, op, message } });
 }
 
 function unavailable(binding: string, op: string, error: unknown): OAuthError {
-  logError('storage_unavailable', { binding, op, message: error instanceof Error ? error.message : String(error) });
+  const message = error instanceof Error ? error.message : String(error);
+  logError('storage_unavailable', { binding, op, message });
   return new TemporarilyUnavailable('a storage service is temporarily unavailable; retry later', {
     headers: { 'Retry-After': String(STORAGE_RETRY_AFTER) },
+    cause: { binding, op, message },
   });
 }
 

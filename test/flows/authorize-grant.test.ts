@@ -7,12 +7,17 @@ import { grantStub, handleOf, sessionStub } from '../helpers/storage-keys';
 
 const REDIRECT = 'https://rp.example/cb';
 
-/** Redeems a code straight at its Grant object, as /token will, to read what /authorize recorded. */
+/**
+ * Redeems a code straight at its Grant object, as /token will, to read what
+ * /authorize recorded. Like /token it says that it sent the redirect_uri
+ * (RFC 6749 §4.1.3: required once the authorization request named it).
+ */
 async function redeem(code: string, bindings: Record<string, string>) {
   const [handle, secret] = code.split('.') as [string, string];
   const stub = grantStub(handle);
   const now = Math.floor(Date.now() / 1000);
-  const result = await stub.redeemCode({ code_hash: await sha256b64(secret), presented: bindings, now, expires_at: now + 600 });
+  const presented = { redirect_uri_sent: 'true', ...bindings };
+  const result = await stub.redeemCode({ code_hash: await sha256b64(secret), presented, now, expires_at: now + 600 });
   if (!result.ok) throw new Error(`redeem failed: ${result.reason}`);
   return { handle, data: (result as unknown as { data: Record<string, unknown> & { sid: string } }).data };
 }

@@ -9,9 +9,9 @@ import { errorOf } from '../helpers/errors';
 const { ids, registerClient } = trackingRegistrar(register);
 /** Request objects at the PAR endpoint (RFC 9126 §3, RFC 9101 §4, §6). */
 describe('PAR with a request object', () => {
-  async function setup() {
+  async function setup(metadata: Record<string, unknown> = {}) {
     const key = await clientKey('ES256');
-    const reg = await registerClient({ token_endpoint_auth_method: 'client_secret_basic', jwks: { keys: [key.publicJwk] } });
+    const reg = await registerClient({ token_endpoint_auth_method: 'client_secret_basic', jwks: { keys: [key.publicJwk] }, ...metadata });
     return { key, id: reg.client_id, secret: reg.client_secret! };
   }
 
@@ -62,8 +62,8 @@ describe('PAR with a request object', () => {
     await refused(c, await requestObject(c.id, c.key, { ...authzParams(), iss: 'someone-else' }));
   });
 
-  it('refuses a request object without exp (FAPI 2.0 §5.3.2.1, RFC 9101 §10.8)', async () => {
-    const c = await setup();
+  it('refuses a FAPI 2.0 client\'s request object without exp (FAPI 2.0 §5.3.2.1, RFC 9101 §10.8)', async () => {
+    const c = await setup({ client_profile: 'fapi2' });
     await refused(c, await requestObject(c.id, c.key, { ...authzParams(), exp: undefined }));
   });
 

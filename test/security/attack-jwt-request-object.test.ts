@@ -113,8 +113,10 @@ describe('request object forgeries at /par (RFC 9101 §6, RFC 8725)', () => {
     await refusedAtPar(reg, await signedWith(key, await requestClaims(reg.client_id, { nbf: now + 600, exp: now + 660 }), {}));
   });
 
-  it('RFC 9101 §10.8 — a request object without exp is refused (fapi2-security-profile-final-ensure-request-object-without-exp-fails)', async () => {
-    const { reg, key } = await signingClient();
+  it('FAPI 2.0 §5.3.2.1 — a FAPI 2.0 client\'s request object without exp is refused (fapi2-security-profile-final-ensure-request-object-without-exp-fails)', async () => {
+    // Other clients may omit exp (OpenID Connect Core §6.1, RFC 9101; DESIGN.md): test/flows/request-object-exp.test.ts.
+    const key = await clientKey('ES256');
+    const reg = await confidential({ jwks: { keys: [key.publicJwk] }, client_profile: 'fapi2' });
     const { exp: _e, ...claims } = await requestClaims(reg.client_id);
     await refusedAtPar(reg, await signedWith(key, claims, {}));
   });
