@@ -65,7 +65,16 @@ function startRp() {
   const state = { clientId: '', sessionState: '' };
   const server = createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    hits.push({ path: url.pathname, params: Object.fromEntries(url.searchParams) });
+    hits.push({ path: url.pathname, params: Object.fromEntries(url.searchParams), method: req.method, at: Date.now() });
+    if (req.method === 'POST' && url.pathname.startsWith('/bc/')) {
+      // Back-channel logout URI: /bc/ok answers 200, /bc/fail-twice 500 twice and then 200.
+      const earlier = hits.filter((h) => h.path === url.pathname).length - 1;
+      const status = url.pathname.startsWith('/bc/fail-twice') && earlier < 2 ? 500 : 200;
+      hits.at(-1).status = status;
+      req.resume();
+      req.on('end', () => res.writeHead(status).end());
+      return;
+    }
     if (url.pathname === '/check') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(checkPage(worker.issuer, state.clientId, state.sessionState));
       return;
@@ -155,6 +164,44 @@ describe('logout in Chromium', () => {
     expect(await answers(checker, 1)).toEqual(['changed']);
     await checker.screenshot({ path: `${SHOTS}/check-session-changed.png` });
     await checker.close();
+    await page.close();
+  });
+
+  it('back-channel logout under wrangler dev (as `npm start` runs it): one delivery per RP, a failing RP retried until it accepts (Back-Channel Logout §2.5, §2.8)', async () => {
+    const rp = rpServer.base;
+    const bc = (mode) => `http://127.0.0.1:${new URL(rp).port}/bc/${mode}`;
+    const clients = await Promise.all(['ok', 'fail-twice'].map((mode) => admin('/clients', {
+      redirect_uris: [`${rp}/cb`], token_endpoint_auth_method: 'client_secret_basic', scope: 'openid', backchannel_logout_uri: bc(mode),
+    })));
+    const page = await context.newPage();
+    let idToken;
+    for (const client of clients) {
+      const verifier = randomBytes(32).toString('base64url');
+      const pushed = await post('/par', client, {
+        response_type: 'code', redirect_uri: `${rp}/cb`, scope: 'openid', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+      });
+      await page.goto(`${worker.issuer}/authorize?client_id=${encodeURIComponent(client.client_id)}&request_uri=${encodeURIComponent(pushed.body.request_uri)}`);
+      if (await page.getByLabel('Username').isVisible()) {
+        await page.getByLabel('Username').fill('grace');
+        await page.getByLabel('Password').fill('correct horse battery staple');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+      }
+      await page.getByRole('heading', { name: 'Allow access?' }).waitFor();
+      await Promise.all([page.waitForURL(`${rp}/cb?**`), page.getByRole('button', { name: 'Allow' }).click()]);
+      const code = new URL(page.url()).searchParams.get('code');
+      idToken = (await post('/token', client, { grant_type: 'authorization_code', code, redirect_uri: `${rp}/cb`, code_verifier: verifier })).body.id_token;
+    }
+    const started = Date.now();
+    await page.goto(`${worker.issuer}/logout?id_token_hint=${idToken}`);
+    const answered = Date.now();
+    await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+    const until = Date.now() + 90_000;
+    const posts = (path) => rpServer.hits.filter((h) => h.method === 'POST' && h.path === path);
+    while (Date.now() < until && !(posts('/bc/ok').length && posts('/bc/fail-twice').some((h) => h.status === 200))) await new Promise((r) => setTimeout(r, 100));
+    expect(posts('/bc/ok').map((h) => h.status)).toEqual([200]);
+    expect(posts('/bc/fail-twice').map((h) => h.status)).toEqual([500, 500, 200]);
+    console.log(`[measure] wrangler dev: logout answered in ${answered - started} ms; healthy RP received its logout token +${posts('/bc/ok')[0].at - answered} ms after; `
+      + `fail-twice RP attempts at +${posts('/bc/fail-twice').map((h) => h.at - answered).join(' ms, +')} ms (BACKCHANNEL_RETRY_DELAY 5 s, doubling)`);
     await page.close();
   });
 
