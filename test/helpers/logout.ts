@@ -2,7 +2,8 @@ import * as oauth from 'oauth4webapi';
 import { createUser, registerClient, type RegisteredClient } from './admin';
 import { authorizeUrl, loginAndConsent, newBrowser, pushRequest, type Callback, type TestBrowser } from './interaction';
 import { announceSecret } from './secrets';
-import { basic, call } from './worker';
+import { getServices } from '../../src/storage/services';
+import { basic, call, testEnv } from './worker';
 
 /**
  * Logins that the logout tests end: a real browser login through the pages
@@ -70,4 +71,23 @@ export function logoutUrl(params: Record<string, string> = {}): string {
   const url = new URL('/logout', 'https://op.example');
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   return `${url.pathname}${url.search}`;
+}
+
+/** The session cookie's name for the workers project's https issuer. */
+export const SESSION_COOKIE = '__Host-portcullis_session';
+
+/** Whether the browser's session cookie still names a live session. */
+export async function liveSession(browser: TestBrowser, cookie = SESSION_COOKIE): Promise<boolean> {
+  const secret = browser.cookies.get(cookie);
+  return secret !== undefined && (await getServices(testEnv).sessions.fromSecret(secret)) !== null;
+}
+
+/** A refresh at /token with the login's refresh token: 200 while its grant lives (RFC 6749 §6). */
+export async function refreshStatus(s: SignedIn): Promise<number> {
+  const res = await call('/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(s.client.client_id, s.client.client_secret!) },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: s.tokens.refresh_token! }).toString(),
+  });
+  return res.status;
 }
