@@ -6,10 +6,12 @@ import { NotFound } from './oauth/errors';
 import type { Hooks } from './oauth/hooks';
 import { adminRoutes } from './routes/admin';
 import { authorizeRoutes } from './routes/authorize';
+import { checkSessionRoutes } from './routes/check-session';
 import { demoRoutes } from './routes/demo';
 import { discoveryRoutes } from './routes/discovery';
 import { interactionRoutes } from './routes/interaction';
 import { introspectRoutes } from './routes/introspect';
+import { logoutRoutes } from './routes/logout';
 import { parRoutes } from './routes/par';
 import { revokeRoutes } from './routes/revoke';
 import { tokenRoutes } from './routes/token';
@@ -31,6 +33,8 @@ export function createApp(options: AppOptions = {}) {
   app.route('/userinfo', userinfoRoutes);
   app.route('/revoke', revokeRoutes);
   app.route('/introspect', introspectRoutes);
+  app.route('/logout', logoutRoutes);
+  app.route('/session/check', checkSessionRoutes);
   app.route('/admin', adminRoutes);
   app.route('/demo', demoRoutes(() => app));
   app.notFound(() => {

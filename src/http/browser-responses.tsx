@@ -14,9 +14,12 @@ import { cspSourceOf, pageCsp } from './csp';
  */
 
 /** Answers `render(nonce)` as an HTML page whose CSP admits only its own nonce'd style (and script). */
-export function sendPage(c: Context<AppEnv>, render: (nonce: string) => unknown, options: { status?: number; formAction?: string[]; script?: boolean; headers?: Record<string, string> } = {}): Response {
+export function sendPage(
+  c: Context<AppEnv>, render: (nonce: string) => unknown,
+  options: { status?: number; formAction?: string[]; script?: boolean; frameSrc?: string[]; headers?: Record<string, string> } = {},
+): Response {
   const nonce = randomToken(16);
-  const csp = pageCsp({ nonce, formAction: options.formAction, script: options.script });
+  const csp = pageCsp({ nonce, formAction: options.formAction, script: options.script, frameSrc: options.frameSrc });
   return c.html(renderDocument(render(nonce)), (options.status ?? 200) as 200, { 'Content-Security-Policy': csp, ...options.headers });
 }
 

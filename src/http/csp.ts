@@ -4,13 +4,15 @@
  * (clickjacking, RFC 6749 §10.13) and its forms post only to this origin and,
  * where a page hands back to a client, that client's redirect origin.
  */
-export function pageCsp(options: { nonce?: string; formAction?: string[]; script?: boolean } = {}): string {
+export function pageCsp(options: { nonce?: string; formAction?: string[]; script?: boolean; frameSrc?: string[] } = {}): string {
   const nonce = options.nonce ? `'nonce-${options.nonce}'` : "'none'";
   return [
     "default-src 'none'",
     `style-src ${nonce}`,
     `script-src ${options.script ? nonce : "'none'"}`,
     "img-src 'self' data:",
+    // Front-Channel Logout §3: the logout page frames exactly the RPs' logout origins, nothing else.
+    ...(options.frameSrc?.length ? [`frame-src ${options.frameSrc.join(' ')}`] : []),
     `form-action 'self'${(options.formAction ?? []).map((s) => ` ${s}`).join('')}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",

@@ -49,6 +49,13 @@ export async function checkBrowserBinding(c: Context<AppEnv>, record: Interactio
  * token. Any failure is 403 and never reaches the client's redirect_uri.
  */
 export async function verifyCsrf(c: Context<AppEnv>, record: InteractionRecord, form: Map<string, string>): Promise<void> {
+  checkSameOrigin(c);
+  await checkBrowserBinding(c, record);
+  await checkCsrfToken(form, record.csrf);
+}
+
+/** Refuses a form POST a browser marks as sent from another site (Origin / Sec-Fetch-Site, when sent). */
+export function checkSameOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header('origin');
   // Our pages send Referrer-Policy: no-referrer, under which browsers send `Origin: null` even for
   // same-origin forms (Fetch §3.2.5), so "null" is no evidence either way: Sec-Fetch-Site and the
@@ -57,9 +64,12 @@ export async function verifyCsrf(c: Context<AppEnv>, record: InteractionRecord, 
   if (origin !== undefined && !allowed.includes(origin)) throw forbidden('the form was not sent from this site');
   const site = c.req.header('sec-fetch-site');
   if (site !== undefined && site !== 'same-origin' && site !== 'none') throw forbidden('the form was not sent from this site');
-  await checkBrowserBinding(c, record);
+}
+
+/** Checks a form's synchronizer token against `expected` (constant time); a missing or wrong one is 403, never redirected. */
+export async function checkCsrfToken(form: Map<string, string>, expected: string | null): Promise<void> {
   const token = form.get(CSRF_FIELD);
-  if (token === undefined || !(await timingSafeEqualStrings(token, record.csrf))) {
+  if (token === undefined || expected === null || !(await timingSafeEqualStrings(token, expected))) {
     throw forbidden('the form has expired or was not sent from this site');
   }
 }

@@ -13,6 +13,7 @@ import { subjectOfIdTokenHint } from './id-token-hint';
 import { loginSatisfies, promptValues, requiresFreshLogin, startInteraction, type LoginRequirement } from './interaction';
 import { PASSWORD_ACR } from './login';
 import { targetOf } from './request-resolution';
+import { sessionStateParam } from './session-state';
 import type { StoredClient } from './types';
 
 /**
@@ -105,7 +106,7 @@ async function complete(record: ResolvedRequest, client: StoredClient, session: 
     request_id: deps.requestId, client_id: client.client_id, sub: session.sub, par: record.par,
     response_mode: record.request.response_mode ?? 'query',
   });
-  return { kind: 'complete', target: targetOf(record, client), params: { code } };
+  return { kind: 'complete', target: targetOf(record, client), params: { code, ...(await sessionStateParam(client.client_id, record.request.redirect_uri, session)) } };
 }
 
 /** The page an interaction shows; the consent page names the signed-in account (`user` when just authenticated). */

@@ -39,3 +39,15 @@ export const CLAIMS = [
   'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at',
   'email', 'email_verified', 'address', 'phone_number', 'phone_number_verified',
 ];
+
+/**
+ * The session and logout specs implemented, all four: Session Management 1.0 §3.3,
+ * Front-Channel Logout 1.0 §3, Back-Channel Logout 1.0 §2.1 (RP-Initiated Logout §2.1 is
+ * the end_session_endpoint itself). Discovery advertises exactly these.
+ */
+export const LOGOUT_SUPPORT = {
+  frontchannel_logout_supported: true,
+  frontchannel_logout_session_supported: true,
+  backchannel_logout_supported: true,
+  backchannel_logout_session_supported: true,
+} as const;

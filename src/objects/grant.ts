@@ -193,10 +193,17 @@ export class Grant extends DurableObject<unknown> {
     return { active: true, data: record.data };
   }
 
-  /** Revokes the grant and everything issued from it. Returns the grant data (for logout fan-out). */
-  async revoke(): Promise<{ revoked: boolean; data?: GrantDataRecord }> {
+  /**
+   * Revokes the grant and everything issued from it. Returns the grant data (for logout fan-out).
+   * With `keep_offline` a grant whose scope holds `offline_access` stays, decided here in one
+   * step (logout keeps offline grants, OpenID Connect Core §11; DESIGN.md "What logout ends").
+   */
+  async revoke(input: { keep_offline?: boolean } = {}): Promise<{ revoked: boolean; data?: GrantDataRecord }> {
     const record = this.load();
     if (!record) return { revoked: false };
+    if (input.keep_offline && typeof record.data.scope === 'string' && record.data.scope.split(' ').includes('offline_access')) {
+      return { revoked: false, data: record.data };
+    }
     if (record.status !== 'revoked') await this.save({ ...record, status: 'revoked' }, record);
     return { revoked: true, data: record.data };
   }

@@ -10,6 +10,8 @@ export interface SessionRecord {
   /** client_id → grant handles issued in this session, for logout fan-out. */
   clients: Record<string, string[]>;
   ended: boolean;
+  /** The OP browser state of this login (OpenID Connect Session Management §3): random, public, in a script-readable cookie. */
+  browser_state?: string;
 }
 
 const KEY = 'session';

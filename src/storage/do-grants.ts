@@ -44,8 +44,8 @@ export class GrantStore implements GrantPort {
         const result = await stub.status(input);
         return result.active ? { active: true, data: asGrantData(result.data) } : { active: false };
       },
-      revoke: async () => {
-        const result = await stub.revoke();
+      revoke: async (input) => {
+        const result = await stub.revoke(input ?? {});
         return result.data ? { revoked: result.revoked, data: asGrantData(result.data) } : { revoked: result.revoked };
       },
       revokeAccessToken: async (input) => {

@@ -18,7 +18,7 @@ export class DurableSessionStore implements SessionPort {
     return this.ns.get(this.ns.idFromName(sid));
   }
 
-  async start(input: { sub: string; auth_time: number; amr: string[]; acr?: string; expires_at: number }) {
+  async start(input: { sub: string; auth_time: number; amr: string[]; acr?: string; expires_at: number; browser_state?: string }) {
     const secret = randomToken(32);
     const sid = await sha256b64(secret);
     await this.stub(sid).start(input);

@@ -116,6 +116,8 @@ export interface SessionRecord {
   /** client_id → grant handles issued in this session, for logout fan-out. */
   clients: Record<string, string[]>;
   ended: boolean;
+  /** The OP browser state of this login (OpenID Connect Session Management §3): random, public, in a script-readable cookie. */
+  browser_state?: string;
 }
 
 /** A live session as the protocol layer sees it: the record plus its public `sid`. */
@@ -126,10 +128,11 @@ export interface ActiveSession extends SessionRecord {
 /** Browser sessions (OpenID Connect Session Management §2, Front-/Back-Channel Logout `sid`). */
 export interface SessionPort {
   /** Starts a session; returns the cookie secret (for the browser only) and the public sid. */
-  start(input: { sub: string; auth_time: number; amr: string[]; acr?: string; expires_at: number }): Promise<{ secret: string; sid: string }>;
+  start(input: { sub: string; auth_time: number; amr: string[]; acr?: string; expires_at: number; browser_state?: string }): Promise<{ secret: string; sid: string }>;
   /** The live session behind a cookie secret, or null (unknown, ended, expired). */
   fromSecret(secret: string): Promise<ActiveSession | null>;
   addClient(sid: string, client_id: string, grant: string): Promise<boolean>;
+  /** Ends session `sid` once, atomically in its object: what it held the first time, null when unknown or already ended (RP-Initiated Logout §2). */
   end(sid: string): Promise<SessionRecord | null>;
 }
 
@@ -225,8 +228,8 @@ export interface GrantHandle {
   /** With `grace_seconds`, a rotated token outside the grace window revokes the family, as rotateRefresh would. */
   checkRefresh(input: { presented_hash: string; now: number; grace_seconds?: number }): Promise<CheckRefreshResult>;
   status(input: { now: number; jti?: string }): Promise<GrantStatus>;
-  /** Revokes the grant and everything issued from it; returns its data for logout fan-out. */
-  revoke(): Promise<{ revoked: boolean; data?: GrantData }>;
+  /** Revokes the grant and everything issued from it; returns its data for logout fan-out. `keep_offline` spares an `offline_access` grant (`revoked: false`). */
+  revoke(input?: { keep_offline?: boolean }): Promise<{ revoked: boolean; data?: GrantData }>;
   /** Revokes one access token (RFC 7009 §2.1) while its grant lives on. */
   revokeAccessToken(input: { jti: string }): Promise<void>;
 }

@@ -11,7 +11,7 @@ function Mark() {
 }
 
 /** The document shell of every page: language, viewport, the nonce'd stylesheet and a single `main` landmark. */
-export function Layout(props: { title: string; nonce: string; extraCss?: string; children?: Child }) {
+export function Layout(props: { title: string; nonce: string; extraCss?: string; head?: Child; children?: Child }) {
   return (
     <html lang="en">
       <head>
@@ -21,6 +21,7 @@ export function Layout(props: { title: string; nonce: string; extraCss?: string;
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${props.title} · Portcullis`}</title>
         <style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: CSS + (props.extraCss ?? '') }} />
+        {props.head}
       </head>
       <body>
         <main>

@@ -179,3 +179,26 @@ describe('Grant object: status and revocation (RFC 7009 §2.1, RFC 7662 §2.2)',
     expect(left).toBe(0);
   });
 });
+
+describe('Grant object: revoke with keep_offline (DESIGN.md "What logout ends")', () => {
+  it('keeps an offline_access grant when asked, decided inside the object, and it stays active', async () => {
+    const grant = await active();
+    expect(await grant.revoke({ keep_offline: true })).toEqual({ revoked: false, data: DATA });
+    expect(await grant.status({ now: NOW })).toEqual({ active: true, data: DATA });
+  });
+
+  it('revokes a grant without offline_access even with keep_offline', async () => {
+    const grant = fresh();
+    const data = { ...DATA, scope: 'openid profile' };
+    await issue(grant, { data });
+    await redeem(grant);
+    expect(await grant.revoke({ keep_offline: true })).toEqual({ revoked: true, data });
+    expect(await grant.status({ now: NOW })).toEqual({ active: false });
+  });
+
+  it('revokes an offline_access grant without keep_offline', async () => {
+    const grant = await active();
+    expect(await grant.revoke()).toEqual({ revoked: true, data: DATA });
+    expect(await grant.status({ now: NOW })).toEqual({ active: false });
+  });
+});

@@ -1,0 +1,89 @@
+import { Layout } from './layout';
+
+/** Seconds the signed-out page waits for the RPs' front-channel frames before it continues without JavaScript. */
+export const FRONTCHANNEL_REFRESH_SECONDS = 5;
+/** Milliseconds the script waits at most for the frames' `load` (Front-Channel Logout §3: a bounded wait). */
+export const FRONTCHANNEL_WAIT_MS = 3000;
+
+export interface LogoutConfirmPageProps {
+  nonce: string;
+  action: string;
+  csrf: string;
+  /** The logout request's parameters, carried to the confirming POST. */
+  fields: Record<string, string>;
+  clientName?: string;
+}
+
+/**
+ * Asks the user to confirm a logout that arrived without an id_token_hint for
+ * this session (RP-Initiated Logout §2, §6): a page of another site cannot
+ * sign the user out, because the form carries a CSRF token.
+ */
+export function LogoutConfirmPage(props: LogoutConfirmPageProps) {
+  return (
+    <Layout title="Sign out" nonce={props.nonce}>
+      <h1>Sign out?</h1>
+      <p class="lead">
+        {props.clientName ? (
+          <>
+            <strong>{props.clientName}</strong> asks to sign you out of Portcullis.
+          </>
+        ) : (
+          'Do you want to sign out of Portcullis?'
+        )}
+      </p>
+      <form method="post" action={props.action}>
+        <input type="hidden" name="csrf_token" value={props.csrf} />
+        {Object.entries(props.fields).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
+        <button type="submit" name="decision" value="logout">Sign out</button>
+      </form>
+      <p class="meta">If you did not ask to sign out, close this page: you stay signed in.</p>
+    </Layout>
+  );
+}
+
+const FRAME_CSS = '.fc{position:absolute;width:0;height:0;border:0;visibility:hidden}';
+
+/** Continues to `next` once every frame has loaded, or after the bounded wait, whichever comes first. */
+function continueScript(next: string): string {
+  return `(function(){var next=${JSON.stringify(next).replace(/</g, '\\u003c')};var done=false;function go(){if(!done){done=true;location.replace(next);}}`
+    + `var frames=document.querySelectorAll('iframe.fc');var left=frames.length;if(!left)go();`
+    + `frames.forEach(function(f){f.addEventListener('load',function(){if(--left===0)go();});});setTimeout(go,${FRONTCHANNEL_WAIT_MS});})();`;
+}
+
+export interface SignedOutPageProps {
+  nonce: string;
+  /** Front-Channel Logout §3: one hidden frame per RP logout URI. */
+  frames: string[];
+  /** The validated post-logout redirect (with state), when there is one. */
+  next: string | null;
+}
+
+/**
+ * The page after logout: "signed out", one hidden iframe per RP that
+ * registered a front-channel logout URI, and, when the RP asked to get the
+ * browser back, a bounded wait then the redirect: by script as soon as the
+ * frames load, by meta refresh without script, by a link as a last resort.
+ */
+export function SignedOutPage(props: SignedOutPageProps) {
+  const head = props.next ? <meta http-equiv="refresh" content={`${FRONTCHANNEL_REFRESH_SECONDS};url=${props.next}`} /> : undefined;
+  return (
+    <Layout title="Signed out" nonce={props.nonce} extraCss={FRAME_CSS} head={head}>
+      <h1>You are signed out</h1>
+      <p class="lead">{props.next ? 'Taking you back to the application…' : 'You can close this page.'}</p>
+      {props.frames.map((src) => (
+        <iframe class="fc" src={src} title="Signing out of an application" aria-hidden="true" tabindex={-1} />
+      ))}
+      {props.next && (
+        <>
+          <p class="meta">
+            <a id="continue" href={props.next}>Continue to the application</a>
+          </p>
+          <script nonce={props.nonce} dangerouslySetInnerHTML={{ __html: continueScript(props.next) }} />
+        </>
+      )}
+    </Layout>
+  );
+}
