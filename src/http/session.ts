@@ -39,6 +39,7 @@ export async function startSession(
   if (previous) await services.sessions.end(previous.sid);
   const expires_at = input.auth_time + services.config.sessionLifetime;
   const { secret, sid } = await services.sessions.start({ ...input, expires_at });
+  await services.lifecycle.recordSession({ sid, sub: input.sub, created_at: input.auth_time, expires_at });
   writeCookie(c, cookieName(services.config, 'session'), secret, services.config.sessionLifetime);
   return { ...input, amr: input.amr, sid, expires_at, clients: {}, ended: false };
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { logEvent } from '../log';
 import type {
-  ActiveSession, ConsentPort, GrantPort, InteractionPort, InteractionRecord, KeyStorePort, RemoteJwksPort, ResolvedRequest, SessionPort, User, UserStore,
+  ActiveSession, ConsentPort, GrantPort, InteractionPort, InteractionRecord, KeyStorePort, LifecycleIndexPort, RemoteJwksPort, ResolvedRequest, SessionPort, User, UserStore,
 } from '../storage/ports';
 import type { ResponseTarget } from './authorization-response';
 import { completeAuthorization } from './code-issuance';
@@ -39,6 +39,7 @@ export interface FlowDeps {
   interactions: InteractionPort;
   grants: GrantPort;
   sessions: SessionPort;
+  lifecycle: Pick<LifecycleIndexPort, 'recordGrant'>;
   keys: KeyStorePort;
   remoteJwks: RemoteJwksPort;
   requestId: string;
@@ -47,9 +48,10 @@ export interface FlowDeps {
 type Need = { need: 'login' } | { need: 'consent' | 'complete'; session: ActiveSession };
 
 /** The one check of what is missing: a login that satisfies the request, then a consent covering its scope. */
-async function needOf(record: ResolvedRequest, login: LoginRequirement, session: ActiveSession | null, consents: ConsentPort): Promise<Need> {
+async function needOf(record: ResolvedRequest, login: LoginRequirement, session: ActiveSession | null, deps: FlowDeps): Promise<Need> {
   if (!loginSatisfies(login, session)) return { need: 'login' };
-  const consent = await consents.get(session.sub, record.request.client_id);
+  const [user, consent] = await Promise.all([deps.users.get(session.sub), deps.consents.get(session.sub, record.request.client_id)]);
+  if (!user) return { need: 'login' }; // a session whose account was deleted signs no one in (DESIGN.md "What logout ends")
   return { need: consentCovers(record.request, consent) ? 'complete' : 'consent', session };
 }
 
@@ -57,7 +59,7 @@ async function needOf(record: ResolvedRequest, login: LoginRequirement, session:
 async function complete(record: ResolvedRequest, client: StoredClient, session: ActiveSession, deps: FlowDeps): Promise<AuthorizationStep> {
   // Before the code exists: a response that could never reach the client must not spend the request_uri.
   await assertResponseDeliverable(client, record.request.response_mode, deps);
-  const { code } = await completeAuthorization(record, session, deps);
+  const { code } = await completeAuthorization(record, session, deps, client);
   logEvent('authorization_code_issued', {
     request_id: deps.requestId, client_id: client.client_id, sub: session.sub, par: record.par,
     response_mode: record.request.response_mode ?? 'query',
@@ -88,7 +90,7 @@ export async function beginAuthorization(
   const hinted = hint === undefined ? undefined : await subjectOfIdTokenHint(hint, client, deps);
   const otherUser = hinted !== undefined && session !== null && hinted !== session.sub;
   const force_login = otherUser || requiresFreshLogin(resolved.request, session, now);
-  const next = await needOf(resolved, { force_login, prior_sid: session?.sid, created_at: now }, session, deps.consents);
+  const next = await needOf(resolved, { force_login, prior_sid: session?.sid, created_at: now }, session, deps);
   if (next.need === 'complete') return complete(resolved, client, next.session, deps);
   if (promptValues(resolved.request).includes('none')) {
     const error = next.need === 'login'
@@ -106,7 +108,7 @@ export async function resumeAuthorization(
   input: { id: string; interaction: InteractionRecord; client: StoredClient; session: ActiveSession | null; user?: User }, deps: FlowDeps,
 ): Promise<AuthorizationStep> {
   const { interaction } = input;
-  const next = await needOf(interaction, interaction, input.session, deps.consents);
+  const next = await needOf(interaction, interaction, input.session, deps);
   if (next.need === 'complete') return complete(interaction, input.client, next.session, deps);
   return page(next, input.id, interaction, deps, input.user);
 }

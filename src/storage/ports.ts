@@ -127,6 +127,8 @@ export interface SessionPort {
   start(input: { sub: string; auth_time: number; amr: string[]; acr?: string; expires_at: number }): Promise<{ secret: string; sid: string }>;
   /** The live session behind a cookie secret, or null (unknown, ended, expired). */
   fromSecret(secret: string): Promise<ActiveSession | null>;
+  /** The live session `sid`, or null (unknown, ended, expired): for the admin API, never for a browser. */
+  get(sid: string): Promise<ActiveSession | null>;
   addClient(sid: string, client_id: string, grant: string): Promise<boolean>;
   end(sid: string): Promise<SessionRecord | null>;
 }
@@ -231,4 +233,5 @@ export interface GrantHandle {
 export interface GrantPort {
   grant(handle: string): GrantHandle;
 }
+export type * from './lifecycle-index-port';
 export type * from './logout-delivery-port';
