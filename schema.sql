@@ -85,3 +85,27 @@ CREATE TABLE IF NOT EXISTS logout_deliveries (
 );
 CREATE INDEX IF NOT EXISTS logout_deliveries_sid ON logout_deliveries (sid, created_at);
 CREATE INDEX IF NOT EXISTS logout_deliveries_client ON logout_deliveries (client_id, created_at);
+
+-- Lifecycle index (DESIGN.md "What logout ends"): which sessions a user has and which
+-- grants a user and a client hold, so deleting a user or a client finds what to end.
+-- The Session and Grant Durable Objects stay the truth; these rows only point at them.
+-- One INSERT at login (sessions) and one at code issuance (grants); never written on /token.
+CREATE TABLE IF NOT EXISTS sessions (
+  sid TEXT PRIMARY KEY,             -- base64url(SHA-256(cookie secret)), the Session object's name
+  sub TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  ended_at INTEGER                  -- set when ended through the admin API or a cascade
+);
+CREATE INDEX IF NOT EXISTS sessions_sub ON sessions (sub, expires_at);
+
+CREATE TABLE IF NOT EXISTS grants (
+  handle TEXT PRIMARY KEY,          -- the Grant object's name (request_uri handle, first half of code and refresh token)
+  client_id TEXT NOT NULL,
+  sub TEXT NOT NULL,
+  sid TEXT,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL       -- upper bound of the grant's life: code lifetime + longest token lifetime
+);
+CREATE INDEX IF NOT EXISTS grants_sub ON grants (sub, client_id);
+CREATE INDEX IF NOT EXISTS grants_client ON grants (client_id);

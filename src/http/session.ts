@@ -53,6 +53,7 @@ export async function startSession(
   const expires_at = input.auth_time + services.config.sessionLifetime;
   const browser_state = randomToken(16);
   const { secret, sid } = await services.sessions.start({ ...input, expires_at, browser_state });
+  await services.lifecycle.recordSession({ sid, sub: input.sub, created_at: input.auth_time, expires_at });
   writeCookie(c, cookieName(services.config, 'session'), secret, services.config.sessionLifetime);
   writeBrowserState(c, browser_state);
   return { ...input, amr: input.amr, sid, expires_at, clients: {}, ended: false, browser_state };

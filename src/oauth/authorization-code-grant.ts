@@ -5,6 +5,7 @@ import { presentedPkce, type CodeBindings } from './authorization-code';
 import { InvalidGrant, InvalidRequest } from './errors';
 import { joinToken, splitToken } from './grant-data';
 import { mayIssueRefreshToken } from './refresh-token';
+import { sameRegistration } from './registration-instance';
 import type { ClientRequest } from './request-input';
 import { mintGrantTokens, newJti, type TokenDeps, type TokenResponse } from './token-response';
 import type { StoredClient } from './types';
@@ -79,6 +80,11 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
     throw new InvalidGrant(INVALID_CODE);
   }
   const data = result.data;
+  if (!sameRegistration(data, client)) {
+    // A code of an earlier registration of this client_id: the new one inherits nothing (DESIGN.md "What logout ends").
+    await deps.grants.grant(parts.handle).revoke();
+    throw new InvalidGrant(INVALID_CODE);
+  }
   return mintGrantTokens({
     client,
     handle: parts.handle,

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { logEvent } from '../log';
 import type {
-  ActiveSession, ConsentPort, GrantPort, InteractionPort, InteractionRecord, KeyStorePort, RemoteJwksPort, ResolvedRequest, SessionPort, User, UserStore,
+  ActiveSession, ConsentPort, GrantPort, InteractionPort, InteractionRecord, KeyStorePort, LifecycleIndexPort, RemoteJwksPort, ResolvedRequest, SessionPort, User, UserStore,
 } from '../storage/ports';
 import type { ResponseTarget } from './authorization-response';
 import { claimsAllowedFor, essentialAcrValues, individualClaims, releasableClaims, requestedSubjects } from './claims';
@@ -46,6 +46,7 @@ export interface FlowDeps {
   interactions: InteractionPort;
   grants: GrantPort;
   sessions: SessionPort;
+  lifecycle: Pick<LifecycleIndexPort, 'recordGrant'>;
   keys: KeyStorePort;
   remoteJwks: RemoteJwksPort;
   requestId: string;
@@ -77,11 +78,12 @@ function unmetBy(record: ResolvedRequest & Pick<InteractionRecord, 'hinted_sub'>
 }
 
 /** The one check of what is missing: a login that satisfies the request, by the user it names, then a consent covering its scope and claims. */
-async function needOf(record: ResolvedRequest, client: StoredClient, login: LoginRequirement, session: ActiveSession | null, consents: ConsentPort): Promise<Need> {
+async function needOf(record: ResolvedRequest, client: StoredClient, login: LoginRequirement, session: ActiveSession | null, deps: FlowDeps): Promise<Need> {
   if (!loginSatisfies(login, session)) return { need: 'login' };
+  const [user, consent] = await Promise.all([deps.users.get(session.sub), deps.consents.get(session.sub, record.request.client_id)]);
+  if (!user) return { need: 'login' }; // a session whose account was deleted signs no one in (DESIGN.md "What logout ends")
   const error = unmetBy(record, session);
   if (error) return { need: 'error', error };
-  const consent = await consents.get(session.sub, record.request.client_id);
   const claims = individualClaims(record.request, client.scope);
   return { need: consentCovers(record.request, consent, claims) ? 'complete' : 'consent', session };
 }
@@ -101,7 +103,7 @@ async function complete(record: ResolvedRequest, client: StoredClient, session: 
     scope: onPage ? request.scope : withoutOfflineAccess(request.scope),
     claims: releasableClaims(request.claims, claimsAllowedFor(client.scope)),
   };
-  const { code } = await completeAuthorization(record, session, granted, deps);
+  const { code } = await completeAuthorization(record, session, granted, deps, client);
   logEvent('authorization_code_issued', {
     request_id: deps.requestId, client_id: client.client_id, sub: session.sub, par: record.par,
     response_mode: record.request.response_mode ?? 'query',
@@ -144,7 +146,7 @@ export async function beginAuthorization(
   const named = [...(hinted === undefined ? [] : [hinted]), ...requestedSubjects(request.claims)];
   const otherUser = session !== null && named.some((sub) => sub !== session.sub);
   const force_login = otherUser || requiresFreshLogin(request, session, now);
-  const next = await needOf(resolved, client, { force_login, prior_sid: session?.sid, created_at: now }, session, deps.consents);
+  const next = await needOf(resolved, client, { force_login, prior_sid: session?.sid, created_at: now }, session, deps);
   if (next.need === 'error') return { kind: 'error', error: next.error };
   if (next.need === 'complete') return complete(resolved, client, next.session, false, deps);
   if (promptValues(resolved.request).includes('none')) {
@@ -163,7 +165,7 @@ export async function resumeAuthorization(
   input: { id: string; interaction: InteractionRecord; client: StoredClient; session: ActiveSession | null; user?: User }, deps: FlowDeps,
 ): Promise<AuthorizationStep> {
   const { interaction } = input;
-  const next = await needOf(interaction, input.client, interaction, input.session, deps.consents);
+  const next = await needOf(interaction, input.client, interaction, input.session, deps);
   if (next.need === 'error') return { kind: 'error', error: next.error };
   if (next.need === 'complete') return complete(interaction, input.client, next.session, false, deps);
   return page(next, input.id, interaction, input.client, deps, input.user);

@@ -69,6 +69,26 @@ function webUri(input: Input, field: string): string | undefined {
   return v;
 }
 
+/**
+ * A logout URI (Front-Channel Logout 1.0 §2, Back-Channel Logout 1.0 §2.2):
+ * absolute, no fragment, https; http only for loopback and only when the
+ * issuer itself is local (development). The back-channel URI is fetched by the
+ * server, so it must also be a target the outbound guard allows (no private or
+ * metadata address, DESIGN.md "outbound fetches").
+ */
+function logoutUri(input: Input, field: 'frontchannel_logout_uri' | 'backchannel_logout_uri', config: Config): string | undefined {
+  const v = webUri(input, field);
+  if (v === undefined) return undefined;
+  const local = isLocalIssuer(config.issuer);
+  if (field === 'backchannel_logout_uri') {
+    const check = checkOutboundTarget(v, local);
+    if (!check.ok) throw fail(field, check.reason);
+  } else if (!local && new URL(v).protocol !== 'https:') {
+    throw fail(field, 'must use https (loopback http only when the issuer is local)');
+  }
+  return v;
+}
+
 function jwks(input: Input): { keys: JWK[] } | undefined {
   const v = input.jwks;
   if (v === undefined || v === null) return undefined;
@@ -208,9 +228,9 @@ export function validateClientMetadata(body: unknown, config: Config): ClientMet
     authorization_encrypted_response_enc: jarm.enc,
     id_token_signed_response_alg: oneOf(input, 'id_token_signed_response_alg', config.signingAlgs, 'RS256')!,
     post_logout_redirect_uris: uriList(input, 'post_logout_redirect_uris', application_type, InvalidRedirectUri),
-    frontchannel_logout_uri: webUri(input, 'frontchannel_logout_uri'),
+    frontchannel_logout_uri: logoutUri(input, 'frontchannel_logout_uri', config),
     frontchannel_logout_session_required: optBool(input, 'frontchannel_logout_session_required', false),
-    backchannel_logout_uri: webUri(input, 'backchannel_logout_uri'),
+    backchannel_logout_uri: logoutUri(input, 'backchannel_logout_uri', config),
     backchannel_logout_session_required: optBool(input, 'backchannel_logout_session_required', false),
     par_lifetime: (par_lifetime ?? undefined) as number | undefined,
     client_profile: oneOf(input, 'client_profile', ['default', 'fapi2'] as const, 'default')!,

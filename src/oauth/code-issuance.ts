@@ -1,15 +1,16 @@
 import type { Config } from '../config';
 import type { GrantPort } from '../storage/ports';
-import type { SessionPort, ActiveSession, ResolvedRequest } from '../storage/ports';
+import type { SessionPort, ActiveSession, LifecycleIndexPort, ResolvedRequest } from '../storage/ports';
 import { issueAuthorizationCode } from './authorization-code';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import type { GrantData } from './grant-data';
-import type { AuthorizationRequest } from './types';
+import type { AuthorizationRequest, StoredClient } from './types';
 
 export interface CompleteDeps {
   config: Config;
   grants: GrantPort;
   sessions: SessionPort;
+  lifecycle: Pick<LifecycleIndexPort, 'recordGrant'>;
   now: () => number;
 }
 
@@ -34,7 +35,7 @@ export interface Granted {
  * up: a second completed use fails (RFC 9126 §4, DESIGN.md).
  */
 export async function completeAuthorization(
-  input: ResolvedRequest, session: ActiveSession, granted: Granted, deps: CompleteDeps,
+  input: ResolvedRequest, session: ActiveSession, granted: Granted, deps: CompleteDeps, client: Pick<StoredClient, 'client_id_issued_at'>,
 ): Promise<{ code: string }> {
   const { request } = input;
   const data: GrantData = {
@@ -49,6 +50,7 @@ export async function completeAuthorization(
     ...(request.nonce !== undefined && { nonce: request.nonce }),
     ...(granted.claims !== undefined && { claims: granted.claims }),
     require_auth_time: requiresAuthTime(request),
+    client_id_issued_at: client.client_id_issued_at,
   };
   const outcome = await issueAuthorizationCode(deps, {
     handle: input.handle,
@@ -61,7 +63,16 @@ export async function completeAuthorization(
     if (input.par) throw new InvalidRequestUri('the request_uri has already been used (RFC 9126 §4)');
     throw new InvalidRequest('this authorization request has already been completed');
   }
-  await deps.sessions.addClient(session.sid, request.client_id, input.handle);
+  // The lifecycle index lets a user's or client's deletion find this grant (DESIGN.md "What logout ends").
+  const { codeLifetime, accessTokenLifetime, refreshTokenLifetime } = deps.config;
+  const created_at = deps.now();
+  await Promise.all([
+    deps.sessions.addClient(session.sid, request.client_id, input.handle),
+    deps.lifecycle.recordGrant({
+      handle: input.handle, client_id: request.client_id, sub: session.sub, sid: session.sid, created_at,
+      expires_at: created_at + codeLifetime + Math.max(accessTokenLifetime, refreshTokenLifetime),
+    }),
+  ]);
   return { code: outcome.code };
 }
 

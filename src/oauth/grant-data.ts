@@ -17,6 +17,8 @@ export interface GrantData {
   nonce?: string;
   /** The `claims` request parameter as JSON text (OIDC Core §5.5). */
   claims?: string;
+  /** The registration instance the grant belongs to (the client's `client_id_issued_at`, RFC 7591 §3.2.1); see registration-instance.ts. */
+  client_id_issued_at?: number;
   /** Whether the ID token must carry auth_time (max_age was sent, or auth_time requested as essential). */
   require_auth_time?: boolean;
 }

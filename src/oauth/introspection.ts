@@ -4,6 +4,7 @@ import { verifyAccessToken, type AccessTokenDeps } from './access-token';
 import { InvalidClient, InvalidRequest } from './errors';
 import { splitToken } from './grant-data';
 import type { ClientRequest } from './request-input';
+import { sameRegistration } from './registration-instance';
 import { tokenTypeOf } from './token-type';
 import { isPublicClient, type StoredClient } from './types';
 
@@ -40,6 +41,8 @@ async function introspectAccessToken(client: StoredClient, token: string, deps: 
   if (claims.grant) {
     const status = await deps.grants.grant(claims.grant).status({ now: deps.now(), jti: claims.jti });
     if (!status.active) return INACTIVE;
+    // The owner asking about a grant of an earlier registration of its client_id: not its token.
+    if (status.data.client_id === client.client_id && !sameRegistration(status.data, client)) return INACTIVE;
   }
   const { grant: _grant, ...visible } = claims;
   return { active: true, token_type: tokenTypeOf(claims), ...visible };
@@ -50,7 +53,7 @@ async function introspectRefreshToken(client: StoredClient, parts: { handle: str
   // A rotated-out token (kept only for the confidential grace retry) is no longer the live one.
   if (!check.ok || !check.current) return INACTIVE;
   const data = check.data;
-  if (data.client_id !== client.client_id) return INACTIVE;
+  if (!sameRegistration(data, client)) return INACTIVE;
   const body: Record<string, unknown> = {
     active: true, scope: data.scope, client_id: data.client_id, sub: data.sub, exp: check.refresh_expires_at, iss: deps.config.issuer,
   };

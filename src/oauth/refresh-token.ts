@@ -6,6 +6,7 @@ import { logEvent } from '../log';
 import { InvalidGrant, InvalidRequest } from './errors';
 import { joinToken, splitToken } from './grant-data';
 import type { ClientRequest } from './request-input';
+import { sameRegistration } from './registration-instance';
 import { mintGrantTokens, newJti, type TokenDeps, type TokenResponse } from './token-response';
 import { hasScope, narrowScope, parseScope } from './token-scope';
 import { isPublicClient, type Client, type StoredClient } from './types';
@@ -74,7 +75,7 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
     const check = await grant.checkRefresh({ presented_hash, now, grace_seconds: refreshGraceFor(client, deps.config) });
     if (!check.ok) refused(check.reason, client, deps);
     const owner = check.data.client_id;
-    if (owner !== client.client_id) await revokeStolen(grant, client, owner, deps);
+    if (!sameRegistration(check.data, client)) await revokeStolen(grant, client, owner, deps);
     narrowScope(check.data.scope, requested);
   }
 
@@ -83,7 +84,7 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
   const result = await grant.rotateRefresh({ presented_hash, next_hash: await sha256b64(next), now, grace_seconds: refreshGraceFor(client, deps.config) });
   if (!result.ok) refused(result.reason, client, deps);
   const data = result.data;
-  if (data.client_id !== client.client_id) await revokeStolen(grant, client, data.client_id, deps);
+  if (!sameRegistration(data, client)) await revokeStolen(grant, client, data.client_id, deps);
   return mintGrantTokens({
     client,
     handle: parts.handle,

@@ -6,12 +6,15 @@ import { readBody } from '../http/form';
 import { publicView, registerClient, replaceClient } from '../oauth/client-registration';
 import { InvalidRequest, NotFound, OAuthError } from '../oauth/errors';
 import { createUser } from '../oauth/users';
+import { deleteClient, deleteUser } from '../oauth/account-lifecycle';
+import { adminSessionRoutes } from './admin-sessions';
 import { logoutDeliveryRoutes } from './admin-logout-deliveries';
 
 /** The admin API (DESIGN.md contract 3): clients, users and signing keys. */
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use('*', adminAuth);
 adminRoutes.route('/logout-deliveries', logoutDeliveryRoutes);
+adminRoutes.route('/users', adminSessionRoutes);
 
 async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -55,8 +58,8 @@ adminRoutes.put('/clients/:id', async (c) => {
 });
 
 adminRoutes.delete('/clients/:id', async (c) => {
-  if (!(await c.get('services').clients.remove(c.req.param('id')))) throw new NotFound(`no client "${c.req.param('id')}"`);
-  audit(c, 'admin_client_deleted', { client_id: c.req.param('id') });
+  const { grants } = await deleteClient(c.req.param('id'), { ...c.get('services'), requestId: c.get('requestId') });
+  audit(c, 'admin_client_deleted', { client_id: c.req.param('id'), grants_revoked: String(grants) });
   return c.body(null, 204);
 });
 
@@ -74,8 +77,8 @@ adminRoutes.get('/users/:sub', async (c) => {
 });
 
 adminRoutes.delete('/users/:sub', async (c) => {
-  if (!(await c.get('services').users.remove(c.req.param('sub')))) throw new NotFound(`no user "${c.req.param('sub')}"`);
-  audit(c, 'admin_user_deleted', { sub: c.req.param('sub') });
+  const ended = await deleteUser(c.req.param('sub'), { ...c.get('services'), requestId: c.get('requestId') });
+  audit(c, 'admin_user_deleted', { sub: c.req.param('sub'), sessions_ended: String(ended.sessions), grants_revoked: String(ended.grants) });
   return c.body(null, 204);
 });
 

@@ -32,6 +32,11 @@ export class DurableSessionStore implements SessionPort {
     return record ? { ...record, sid } : null;
   }
 
+  async get(sid: string): Promise<ActiveSession | null> {
+    const record = await this.stub(sid).get({ now: this.now() });
+    return record ? { ...record, sid } : null;
+  }
+
   addClient(sid: string, client_id: string, grant: string): Promise<boolean> {
     return this.stub(sid).addClient({ client_id, grant, now: this.now() });
   }

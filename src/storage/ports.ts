@@ -131,6 +131,8 @@ export interface SessionPort {
   start(input: { sub: string; auth_time: number; amr: string[]; acr?: string; expires_at: number; browser_state?: string }): Promise<{ secret: string; sid: string }>;
   /** The live session behind a cookie secret, or null (unknown, ended, expired). */
   fromSecret(secret: string): Promise<ActiveSession | null>;
+  /** The live session `sid`, or null (unknown, ended, expired): for the admin API, never for a browser. */
+  get(sid: string): Promise<ActiveSession | null>;
   addClient(sid: string, client_id: string, grant: string): Promise<boolean>;
   /** Ends session `sid` once, atomically in its object: what it held the first time, null when unknown or already ended (RP-Initiated Logout §2). */
   end(sid: string): Promise<SessionRecord | null>;
@@ -238,4 +240,5 @@ export interface GrantHandle {
 export interface GrantPort {
   grant(handle: string): GrantHandle;
 }
+export type * from './lifecycle-index-port';
 export type * from './logout-delivery-port';

@@ -12,7 +12,8 @@ import { D1UserStore } from './d1-users';
 import { D1ConsentStore } from './d1-consents';
 import { DurableSessionStore } from './do-sessions';
 import { KvInteractionStore } from './kv-interactions';
-import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyRing, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, User, UserStore } from './ports';
+import { D1LifecycleIndex } from './d1-lifecycle-index';
+import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyRing, LifecycleIndexPort, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, User, UserStore } from './ports';
 import { HttpRemoteJwks } from './remote-jwks';
 import { isLocalIssuer } from '../oauth/outbound-target';
 import { guardBindings } from './guard';
@@ -54,6 +55,7 @@ export interface Services {
   /** client_id + source address → epoch second until which this isolate answers client authentication with 429. */
   clientAuthBlocks: IsolateCache<number>;
   backchannelLogout: ReturnType<typeof backchannelLogoutPorts>;
+  lifecycle: LifecycleIndexPort;
 }
 
 const built = new WeakMap<object, Services>();
@@ -83,6 +85,7 @@ export function getServices(raw: Env): Services {
     interactions: new KvInteractionStore(env.PAR_KV, now),
     clientAuthBlocks: new IsolateCache<number>(config.limits.clientAuthFailures.windowSeconds * 1000, 10_000),
     backchannelLogout: backchannelLogoutPorts(env, config),
+    lifecycle: new D1LifecycleIndex(env.DB),
   };
   built.set(raw, services);
   return services;

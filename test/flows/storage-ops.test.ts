@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import type { Env } from '../../src/env';
-import { registerClient } from '../helpers/admin';
+import { createUser, registerClient } from '../helpers/admin';
+import { parseForm, setCookies } from '../helpers/interaction';
 import { issueCode } from '../helpers/grant';
 import { clientAssertion, clientKey } from '../helpers/jwt';
 import { authzParams } from '../helpers/par';
-import { basic, form, ISSUER, testEnv } from '../helpers/worker';
+import { basic, form, ISSUER, testEnv, unique } from '../helpers/worker';
 
 /**
  * Storage operations per request, held as facts (issue 5: "PAR path exactly
@@ -81,6 +82,22 @@ async function exchange(client: Awaited<ReturnType<typeof secretClient>>, issued
   return post('/token', { grant_type: 'authorization_code', code: issued.code, redirect_uri: 'https://rp.example/cb', code_verifier: issued.code_verifier }, client.auth);
 }
 
+/** A browser on the counting app: a cookie jar and manual redirects (test/helpers/interaction.ts does the same on the default app). */
+function countingBrowser() {
+  const cookies = new Map<string, string>();
+  const ip = `203.0.113.${Math.floor(Math.random() * 254) + 1}`;
+  return async (path: string, fields?: Record<string, string>): Promise<Response> => {
+    const headers: Record<string, string> = { 'cf-connecting-ip': ip, origin: ISSUER };
+    if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const init: RequestInit = fields
+      ? { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } }
+      : { headers };
+    const res = await send(path, { ...init, redirect: 'manual' });
+    for (const [name, line] of setCookies(res)) cookies.set(name, line.slice(name.length + 1).split(';')[0]!);
+    return res;
+  };
+}
+
 describe('storage operations per request (issue 5, docs/storage.md)', () => {
   beforeEach(() => {
     counts = {};
@@ -135,6 +152,33 @@ describe('storage operations per request (issue 5, docs/storage.md)', () => {
     const tokens = (await (await exchange(client, issued)).json()) as { access_token: string; refresh_token: string };
     expect(await opsOf(() => post('/introspect', { token: tokens.access_token }, client.auth))).toEqual({ status: 200, ops: { 'DO.GRANTS.status': 1 } });
     expect(await opsOf(() => post('/introspect', { token: tokens.refresh_token }, client.auth))).toEqual({ status: 200, ops: { 'DO.GRANTS.checkRefresh': 1 } });
+  });
+
+  it('login and code issuance each add one D1 write, the lifecycle index row; /token adds none, see above (DESIGN.md "What logout ends")', async () => {
+    const client = await secretClient();
+    const user = await createUser(unique('ops'));
+    const request_uri = ((await (await post('/par', authzParams(), client.auth)).json()) as { request_uri: string }).request_uri;
+    const browse = countingBrowser();
+    let loginPage = await browse(`/authorize?client_id=${client.client_id}&request_uri=${encodeURIComponent(request_uri)}`);
+    if (loginPage.status === 303 || loginPage.status === 302) loginPage = await browse(loginPage.headers.get('location')!);
+    const loginHtml = await loginPage.text();
+    if (!loginHtml.includes('name="password"')) throw new Error(`${loginPage.status} ${loginHtml.slice(-800)}`);
+    const login = parseForm(loginHtml);
+    let consentPage: Response | undefined;
+    const signIn = await opsOf(async () => (consentPage = await browse(login.action, { ...login.fields, username: user.username, password: user.password })).clone());
+    // Writes at login: the Session object and one D1 INSERT into `sessions` (the lifecycle index row). Reads depend on
+    // which registrations and accounts this isolate has cached, so only writes are held here.
+    expect(signIn.status).toBe(303);
+    expect(signIn.ops).toMatchObject({ 'DO.SESSIONS.start': 1, 'D1.run': 1 });
+    expect(signIn.ops['D1.batch']).toBeUndefined();
+    const redirected = consentPage!.headers.get('location');
+    const consent = parseForm(await (redirected ? await browse(redirected) : consentPage!).text());
+    const issued = await opsOf(() => browse(consent.action, { ...consent.fields, decision: 'allow' }));
+    // Writes at code issuance: the Grant object, the session's client list, and two D1 runs: the remembered consent
+    // and one INSERT into `grants` (the lifecycle index row).
+    expect(issued.status).toBe(303);
+    expect(issued.ops).toMatchObject({ 'DO.GRANTS.issueCode': 1, 'DO.SESSIONS.addClient': 1, 'D1.run': 2 });
+    expect(issued.ops['D1.batch']).toBeUndefined();
   });
 
   it('discovery and JWKS: no storage operation once the key ring is cached (OpenID Connect Discovery §4, RFC 7517 §5)', async () => {
