@@ -97,11 +97,15 @@ export class DurableKeyStore implements KeyStorePort {
   }
 
   private async load(): Promise<KeyRing> {
+    return this.keep(ringAt(await this.stored(), this.now(), this.times.retention));
+  }
+
+  /** The stored keys, after generating one for each algorithm that has none signing (a fresh store). */
+  private async stored(): Promise<StoredKey[]> {
     const now = this.now();
-    let stored = await this.stub.list();
+    const stored = await this.stub.list();
     const missing = this.algs.filter((alg) => !stored.some((k) => k.alg === alg && k.active_from <= now));
-    if (missing.length) stored = await this.stub.initialize(await generateSet(missing, now, now), now);
-    return this.keep(ringAt(stored, now, this.times.retention));
+    return missing.length ? this.stub.initialize(await generateSet(missing, now, now), now) : stored;
   }
 
   /** Stages the next keys to sign after `publishDelay`; keys already staged are kept, not replaced. */
@@ -121,11 +125,14 @@ export class DurableKeyStore implements KeyStorePort {
    * past retention. Whether rotation is due is decided inside the Durable Object.
    */
   async tick(): Promise<{ staged: boolean; ring: KeyRing }> {
-    await this.ring();
-    if (this.times.interval === 0) return { staged: false, ring: await this.ring() };
+    const stored = await this.stored();
     const { now, retention } = this.clock;
-    const keys = await generateSet(this.algs, now, now + this.times.publishDelay);
-    const result = await this.stub.stage(keys, this.clock, this.times.interval);
+    const startsAt = now + this.times.publishDelay;
+    const newest = Math.max(...stored.filter((k) => k.active_from <= now).map((k) => k.active_from));
+    const due = this.times.interval > 0 && !stored.some((k) => k.active_from > now) && newest + this.times.interval <= startsAt;
+    // Ticks that cannot be due generate no keys (RSA above all); on the others the object decides.
+    if (!due) return { staged: false, ring: this.keep(ringAt(stored, now, retention)) };
+    const result = await this.stub.stage(await generateSet(this.algs, now, startsAt), this.clock, this.times.interval);
     return { staged: result.staged, ring: this.keep(ringAt(result.keys, now, retention)) };
   }
 
