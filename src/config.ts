@@ -98,7 +98,8 @@ export const SETTINGS = {
   interactionLifetime: integer('INTERACTION_LIFETIME', 30 * 60, 60, DAY, 'seconds a started login and consent (the interaction and its browser-binding cookie) may take; the PAR lifetime bounds only the first visit'),
   signingAlgs: { env: 'SIGNING_ALGS', default: SIGNING_ALGS.join(','), meaning: 'algorithms the server signs with, and accepts on request objects (RS256 required by OpenID Connect Core §15.1)', parse: parseAlgs },
   accessTokenAlg: { env: 'ACCESS_TOKEN_ALG', default: 'ES256', meaning: 'access token signature algorithm; one of `SIGNING_ALGS`', parse: parseAlg },
-  retiredKeysKept: integer('RETIRED_KEYS_KEPT', 2, 1, 20, 'retired public keys per algorithm that stay published at `/jwks` after a rotation (`POST /admin/keys/rotate`); the oldest beyond that are dropped'),
+  jwksMaxAge: integer('JWKS_MAX_AGE', 300, 0, 12 * 3600, '`Cache-Control: max-age` of `/jwks` (s; plus 60 s `stale-while-revalidate`); a new key is published this long (plus the 5-minute isolate key cache) before it signs, and a retired key stays that much longer'),
+  keyRotationInterval: integer('KEY_ROTATION_INTERVAL', 90 * DAY, 0, 3650 * DAY, 'seconds between scheduled key rotations (the cron trigger stages the next keys this long after the current ones began signing); `0` turns scheduled rotation off; otherwise at least one day'),
   fapi2: flag('FAPI2', false, 'FAPI 2.0 rules for every client: client assertion `aud` must be the issuer, PKCE for all'),
   allowPkcePlain: flag('ALLOW_PKCE_PLAIN', false, 'accept `code_challenge_method=plain` (RFC 9700 §2.1.1 advises against it)'),
   requirePkceForAll: flag('REQUIRE_PKCE_FOR_ALL', false, 'PKCE for confidential clients too (always on for public clients)'),
@@ -109,7 +110,10 @@ export const SETTINGS = {
   clientCacheTtl: integer('CLIENT_CACHE_TTL', 30, 0, 3600, 'seconds a client registration, a fetched `jwks_uri` and a user record (for `/userinfo`) stay cached in an isolate'),
   storageTimeoutMs: integer('STORAGE_TIMEOUT_MS', 5000, 50, 30_000, 'longest wait (ms) for one KV, D1 or Durable Object call before answering 503'),
   backchannelRetryDelay: integer('BACKCHANNEL_RETRY_DELAY', 5, 0, 600, 'seconds before the first retry of a failed back-channel logout delivery; doubles per attempt, capped at 600 s'),
-  loginFailuresPerAccount: integer('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000, 'failed logins per account per window before 429 (NIST SP 800-63B §5.2.2)'),
+  loginFailuresPerAccount: integer('LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 1000, 'failed logins per account, from any address, before each further attempt must wait `LOGIN_ACCOUNT_DELAY` after the previous one (a slowdown, never a lockout; NIST SP 800-63B §5.2.2); forgotten after `LOGIN_FAILURE_WINDOW` without a failure'),
+  loginFailuresPerAccountAndIp: integer('LOGIN_FAILURES_PER_ACCOUNT_AND_IP', 5, 1, 1000, 'failed logins per account from one client address per window before that address gets 429 for that account'),
+  loginAccountDelay: integer('LOGIN_ACCOUNT_DELAY', 30, 1, 3600, 'seconds the first attempt beyond `LOGIN_FAILURES_PER_ACCOUNT` waits; doubles with each further failure'),
+  loginAccountMaxDelay: integer('LOGIN_ACCOUNT_MAX_DELAY', 300, 1, DAY, 'longest wait (s) between attempts on one account, however many failures'),
   loginFailuresPerIp: integer('LOGIN_FAILURES_PER_IP', 20, 1, 10_000, 'failed logins per client IP per window before 429'),
   loginFailureWindow: integer('LOGIN_FAILURE_WINDOW', 900, 10, DAY, 'seconds of the login failure window'),
   clientAuthFailures: integer('CLIENT_AUTH_FAILURES', 20, 1, 10_000, 'failed client authentications per client and address per window before 429'),
@@ -151,6 +155,7 @@ export function parseConfig(env: Raw): Config {
     values[key] = setting.parse(read(env, setting.env) ?? setting.default, setting.env);
   }
   const v = values as Values;
+  if (v.keyRotationInterval > 0 && v.keyRotationInterval < DAY) throw new ConfigError('KEY_ROTATION_INTERVAL', `must be 0 (off) or at least ${DAY} s`);
   if (!v.signingAlgs.includes(v.accessTokenAlg)) {
     throw new ConfigError('ACCESS_TOKEN_ALG', `must be one of SIGNING_ALGS (${v.signingAlgs.join(', ')})`);
   }

@@ -2,6 +2,7 @@ import { createApp } from './app';
 import type { Env } from './env';
 import { hooks } from './hooks';
 import { handleQueue } from './queue';
+import { handleScheduled } from './scheduled';
 
 export { Grant } from './objects/grant';
 export { KeyStore } from './objects/key-store';
@@ -14,4 +15,5 @@ const app = createApp({ hooks });
 export default {
   fetch: app.fetch,
   queue: handleQueue,
+  scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;

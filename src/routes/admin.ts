@@ -9,12 +9,14 @@ import { createUser } from '../oauth/users';
 import { deleteClient, deleteUser } from '../oauth/account-lifecycle';
 import { adminSessionRoutes } from './admin-sessions';
 import { logoutDeliveryRoutes } from './admin-logout-deliveries';
+import { adminUserSecurityRoutes } from './admin-users-security';
 
 /** The admin API (DESIGN.md contract 3): clients, users and signing keys. */
 export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use('*', adminAuth);
 adminRoutes.route('/logout-deliveries', logoutDeliveryRoutes);
 adminRoutes.route('/users', adminSessionRoutes);
+adminRoutes.route('/users', adminUserSecurityRoutes);
 
 async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -82,12 +84,28 @@ adminRoutes.delete('/users/:sub', async (c) => {
   return c.body(null, 204);
 });
 
+/**
+ * Stages the next signing keys (published now, signing after the publish
+ * delay; see README "Signing keys"). `?immediate=true` makes them sign at
+ * once; `?withdraw=true` also removes the keys signing until now from /jwks
+ * (a compromised key). Staging again while keys are staged changes nothing.
+ */
 adminRoutes.post('/keys/rotate', async (c) => {
   const services = c.get('services');
   if (services.config.signingKeys) {
     throw new OAuthError('invalid_request', 'keys come from the SIGNING_KEYS secret; rotate them there', 409);
   }
-  const ring = await services.keys.rotate();
-  audit(c, 'admin_keys_rotated', { kids: Object.values(ring.active).map((k) => k.kid).join(',') });
-  return c.json({ active: Object.values(ring.active).map(({ kid, alg }) => ({ kid, alg })), published: ring.publicKeys.length });
+  const flag = (name: string) => {
+    const v = c.req.query(name);
+    if (v !== undefined && v !== 'true' && v !== 'false') throw new InvalidRequest(`${name} must be "true" or "false"`);
+    return v === 'true';
+  };
+  const mode = flag('withdraw') ? 'withdraw' : flag('immediate') ? 'immediate' : 'staged';
+  const ring = await services.keys.rotate(mode);
+  audit(c, 'admin_keys_rotated', { mode, kids: [...Object.values(ring.active), ...ring.staged].map((k) => k.kid).join(',') });
+  return c.json({
+    active: Object.values(ring.active).map(({ kid, alg }) => ({ kid, alg })),
+    staged: ring.staged,
+    published: ring.publicKeys.length,
+  });
 });

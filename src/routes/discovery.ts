@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import type { Config } from '../config';
 import { serverMetadata } from '../oauth/discovery';
+import { JWKS_STALE_WHILE_REVALIDATE } from '../oauth/key-schedule';
 
 /** OpenID Connect Discovery 1.0 §4 and RFC 8414 §3, plus the JWK Set (RFC 7517 §5). */
 export const discoveryRoutes = new Hono<AppEnv>();
@@ -32,10 +33,12 @@ discoveryRoutes.get('/.well-known/openid-configuration', metadata);
 discoveryRoutes.get('/.well-known/oauth-authorization-server', metadata);
 
 discoveryRoutes.get('/jwks', async (c) => {
-  const ring = await c.get('services').keys.ring();
+  const { keys, config } = c.get('services');
+  const ring = await keys.ring();
+  // The key schedule (oauth/key-schedule.ts) publishes keys ahead and keeps them on for exactly this cache lifetime.
   return c.body(ring.jwksJson, 200, {
     'Content-Type': 'application/jwk-set+json',
-    'Cache-Control': 'public, max-age=300, stale-while-revalidate=60',
+    'Cache-Control': `public, max-age=${config.jwksMaxAge}, stale-while-revalidate=${JWKS_STALE_WHILE_REVALIDATE}`,
     'Access-Control-Allow-Origin': '*',
   });
 });

@@ -11,6 +11,7 @@ import { InvalidRequest } from '../oauth/errors';
 import { loadInteraction } from '../oauth/interaction';
 import { authenticatePassword, PASSWORD_ACR, PASSWORD_AMR } from '../oauth/login';
 import { targetOf } from '../oauth/request-resolution';
+import { throttledMessage } from '../ui/login-page';
 import { CONSENT_BINDING_FIELD, renderAfterPost, renderStep, sendLoginPage } from './interaction-pages';
 
 /**
@@ -23,7 +24,6 @@ import { CONSENT_BINDING_FIELD, renderAfterPost, renderStep, sendLoginPage } fro
 export const interactionRoutes = new Hono<AppEnv>();
 
 const BAD_CREDENTIALS = 'The username or password is incorrect.';
-const THROTTLED = 'Too many sign-in attempts. Wait a few minutes, then try again.';
 
 interactionRoutes.use('*', securityHeaders, browserFacing);
 
@@ -54,7 +54,7 @@ interactionRoutes.post('/:id/login', async (c) => {
   if (!outcome.ok) {
     logEvent('login_failed', { request_id: c.get('requestId'), client_id: client.client_id, reason: outcome.reason });
     if (outcome.reason === 'throttled') {
-      return sendLoginPage(c, id, record, client, { error: THROTTLED, username, status: 429, headers: { 'Retry-After': String(outcome.retry_after) } });
+      return sendLoginPage(c, id, record, client, { error: throttledMessage(outcome.retry_after), username, status: 429, headers: { 'Retry-After': String(outcome.retry_after) } });
     }
     return sendLoginPage(c, id, record, client, { error: BAD_CREDENTIALS, username, status: 400 });
   }

@@ -1,9 +1,9 @@
 import { createLocalJWKSet, type CryptoKey, type JWK } from 'jose';
-import { ConfigError, type Config, type SigningAlg } from '../config';
+import { ConfigError, type SigningAlg } from '../config';
 import { generateSigningKey, importPrivateKey, toPublicJwk } from '../crypto/keys';
 import type { KeyStore, StoredKey } from '../objects/key-store';
 import type { IsolateCache } from './isolate-cache';
-import type { KeyRing, KeyStorePort, SigningKey } from './ports';
+import type { KeyRing, KeyRotation, KeySchedule, KeyStorePort, SigningKey, StagedKey } from './ports';
 
 /** How long (ms) an isolate keeps the key ring before asking the Durable Object again. */
 export const KEY_CACHE_MS = 5 * 60 * 1000;
@@ -20,39 +20,59 @@ function lazyImport(key: { kid: string; alg: string; privateJwk: JWK }): () => P
   };
 }
 
-function ringFrom(keys: Array<{ alg: string; kid: string; privateJwk: JWK; publicJwk: JWK; retired: boolean }>): KeyRing {
+type RingKey = { alg: string; kid: string; privateJwk: JWK; publicJwk: JWK; signing: boolean; signs_from?: number };
+
+function ringFrom(keys: RingKey[]): KeyRing {
   const active: Record<string, SigningKey> = {};
+  const staged: StagedKey[] = [];
   for (const k of keys) {
-    if (!k.retired && !active[k.alg]) active[k.alg] = { kid: k.kid, alg: k.alg, privateJwk: k.privateJwk, cryptoKey: lazyImport(k) };
+    if (k.signing && !active[k.alg]) active[k.alg] = { kid: k.kid, alg: k.alg, privateJwk: k.privateJwk, cryptoKey: lazyImport(k) };
+    if (k.signs_from !== undefined) staged.push({ kid: k.kid, alg: k.alg, signs_from: k.signs_from });
   }
   const publicKeys = keys.map((k) => k.publicJwk);
-  return { active, publicKeys, verifier: createLocalJWKSet({ keys: publicKeys }), jwksJson: JSON.stringify({ keys: publicKeys }) };
+  return { active, staged, publicKeys, verifier: createLocalJWKSet({ keys: publicKeys }), jwksJson: JSON.stringify({ keys: publicKeys }) };
 }
 
-function fromStored(stored: StoredKey[]): KeyRing {
-  return ringFrom(stored.map((s) => ({
-    alg: s.alg, kid: s.kid, privateJwk: JSON.parse(s.private_jwk), publicJwk: JSON.parse(s.public_jwk), retired: s.retired_at !== null,
-  })));
+/**
+ * The ring at `now` (DESIGN.md "Key retirement is by time, not count"): per
+ * algorithm the newest key whose `active_from` has come signs; newer ones are
+ * staged (published, not signing); older ones are published until `retention`
+ * after their successor began signing. `stored` comes newest first, as KeyStore.list gives it.
+ */
+export function ringAt(stored: StoredKey[], now: number, retention: number): KeyRing {
+  const byNewest = [...stored].sort((a, b) => b.active_from - a.active_from); // stable: the store's order breaks ties
+  const successorStart = new Map<string, number>();
+  const keys: RingKey[] = [];
+  for (const s of byNewest) {
+    const next = successorStart.get(s.alg);
+    if (s.active_from <= now) successorStart.set(s.alg, s.active_from);
+    if (next !== undefined && next + retention <= now) continue;
+    const ring = { alg: s.alg, kid: s.kid, privateJwk: JSON.parse(s.private_jwk) as JWK, publicJwk: JSON.parse(s.public_jwk) as JWK };
+    keys.push(s.active_from > now ? { ...ring, signing: false, signs_from: s.active_from } : { ...ring, signing: next === undefined });
+  }
+  return ringFrom(keys);
 }
 
-async function generateSet(algs: SigningAlg[], now: number): Promise<StoredKey[]> {
+async function generateSet(algs: readonly SigningAlg[], created_at: number, active_from: number): Promise<StoredKey[]> {
   const keys = await Promise.all(algs.map(generateSigningKey));
   return keys.map((k) => ({
-    kid: k.kid, alg: k.alg, private_jwk: JSON.stringify(k.privateJwk), public_jwk: JSON.stringify(k.publicJwk), created_at: now, retired_at: null,
+    kid: k.kid, alg: k.alg, private_jwk: JSON.stringify(k.privateJwk), public_jwk: JSON.stringify(k.publicJwk), created_at, active_from,
   }));
 }
 
 /**
  * Keys generated once and kept in one KEYS Durable Object, named by the
- * services' key-store slot (`objectName`, "primary" today). The ring is kept
- * in the services' cache for KEY_CACHE_MS under the tenant slot.
+ * services' key-store slot (`objectName`, "primary" today), on the schedule
+ * `times`. The ring is kept in the services' cache for KEY_CACHE_MS under the
+ * tenant slot.
  */
 export class DurableKeyStore implements KeyStorePort {
   private loading: Promise<KeyRing> | undefined;
 
   constructor(
     private readonly ns: DurableObjectNamespace<KeyStore>,
-    private readonly config: Config,
+    private readonly algs: readonly SigningAlg[],
+    private readonly times: KeySchedule,
     private readonly now: () => number,
     private readonly cache: IsolateCache<KeyRing>,
     private readonly slot: { tenant: string; objectName: string },
@@ -60,6 +80,10 @@ export class DurableKeyStore implements KeyStorePort {
 
   private get stub() {
     return this.ns.get(this.ns.idFromName(this.slot.objectName));
+  }
+
+  private get clock() {
+    return { now: this.now(), retention: this.times.retention };
   }
 
   ring(): Promise<KeyRing> {
@@ -73,15 +97,43 @@ export class DurableKeyStore implements KeyStorePort {
   }
 
   private async load(): Promise<KeyRing> {
-    let stored = await this.stub.list();
-    const missing = this.config.signingAlgs.filter((alg) => !stored.some((k) => k.alg === alg && k.retired_at === null));
-    if (missing.length) stored = await this.stub.initialize(await generateSet(missing, this.now()));
-    return this.keep(fromStored(stored));
+    return this.keep(ringAt(await this.stored(), this.now(), this.times.retention));
   }
 
-  async rotate(): Promise<KeyRing> {
-    const stored = await this.stub.rotate(await generateSet(this.config.signingAlgs, this.now()), this.now(), this.config.retiredKeysKept);
-    return this.keep(fromStored(stored));
+  /** The stored keys, after generating one for each algorithm that has none signing (a fresh store). */
+  private async stored(): Promise<StoredKey[]> {
+    const now = this.now();
+    const stored = await this.stub.list();
+    const missing = this.algs.filter((alg) => !stored.some((k) => k.alg === alg && k.active_from <= now));
+    return missing.length ? this.stub.initialize(await generateSet(missing, now, now), now) : stored;
+  }
+
+  /** Stages the next keys to sign after `publishDelay`; keys already staged are kept, not replaced. */
+  async rotate(mode: KeyRotation = 'staged'): Promise<KeyRing> {
+    const { now, retention } = this.clock;
+    if (mode === 'staged') {
+      const { keys } = await this.stub.stage(await generateSet(this.algs, now, now + this.times.publishDelay), this.clock);
+      return this.keep(ringAt(keys, now, retention));
+    }
+    const keys = await this.stub.activateNow(await generateSet(this.algs, now, now), this.clock, mode === 'withdraw');
+    return this.keep(ringAt(keys, now, retention));
+  }
+
+  /**
+   * The scheduled tick: stages the next keys when the current ones will have
+   * signed for `interval` by the time the staged ones start, and prunes keys
+   * past retention. Whether rotation is due is decided inside the Durable Object.
+   */
+  async tick(): Promise<{ staged: boolean; ring: KeyRing }> {
+    const stored = await this.stored();
+    const { now, retention } = this.clock;
+    const startsAt = now + this.times.publishDelay;
+    const newest = Math.max(...stored.filter((k) => k.active_from <= now).map((k) => k.active_from));
+    const due = this.times.interval > 0 && !stored.some((k) => k.active_from > now) && newest + this.times.interval <= startsAt;
+    // Ticks that cannot be due generate no keys (RSA above all); on the others the object decides.
+    if (!due) return { staged: false, ring: this.keep(ringAt(stored, now, retention)) };
+    const result = await this.stub.stage(await generateSet(this.algs, now, startsAt), this.clock, this.times.interval);
+    return { staged: result.staged, ring: this.keep(ringAt(result.keys, now, retention)) };
   }
 
   private keep(ring: KeyRing): KeyRing {
@@ -105,7 +157,7 @@ export class StaticKeyStore implements KeyStorePort {
     this.keyRing = ringFrom(parsed.keys.map((k) => {
       if (!k.kid || !k.alg || !k.d) throw new ConfigError('SIGNING_KEYS', 'needs kid, alg and the private part on every key');
       if (!['EC', 'OKP', 'RSA'].includes(k.kty ?? '')) throw new ConfigError('SIGNING_KEYS', `has a key of unsupported kty "${k.kty}"`);
-      return { alg: k.alg, kid: k.kid, privateJwk: k, publicJwk: toPublicJwk(k), retired: false };
+      return { alg: k.alg, kid: k.kid, privateJwk: k, publicJwk: toPublicJwk(k), signing: true };
     }));
     const missing = algs.find((alg) => !this.keyRing.active[alg]);
     if (missing) throw new ConfigError('SIGNING_KEYS', `has no key for ${missing}, which SIGNING_ALGS lists`);
@@ -117,5 +169,10 @@ export class StaticKeyStore implements KeyStorePort {
 
   async rotate(): Promise<KeyRing> {
     throw new Error('static');
+  }
+
+  /** Nothing is scheduled: SIGNING_KEYS is rotated by whoever sets the secret. */
+  async tick(): Promise<{ staged: boolean; ring: KeyRing }> {
+    return { staged: false, ring: this.keyRing };
   }
 }

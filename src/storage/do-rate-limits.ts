@@ -1,5 +1,5 @@
 import type { RateLimiter } from '../objects/rate-limiter';
-import type { HitResult, RateLimitPort } from './ports';
+import type { HitResult, LimitPolicy, RateLimitPort } from './ports';
 
 /** Rate limits through one RateLimiter Durable Object per subject (e.g. `login-ip:203.0.113.9`). */
 export class DurableRateLimits implements RateLimitPort {
@@ -13,11 +13,19 @@ export class DurableRateLimits implements RateLimitPort {
     return this.stub(subject).hit({ key: subject, limit, windowSeconds, now: this.now() });
   }
 
-  peek(subject: string, limit: number, windowSeconds: number): Promise<HitResult> {
-    return this.stub(subject).peek({ key: subject, limit, windowSeconds, now: this.now() });
+  reserve(subject: string, checks: Array<{ key: string; policy: LimitPolicy }>): Promise<HitResult> {
+    return this.stub(subject).reserve({ checks, now: this.now() });
   }
 
-  reset(subject: string): Promise<void> {
-    return this.stub(subject).reset({ key: subject });
+  release(subject: string, key: string): Promise<void> {
+    return this.stub(subject).release({ key });
+  }
+
+  reset(subject: string, keys?: string[]): Promise<void> {
+    return this.stub(subject).reset(keys ? { keys } : {});
+  }
+
+  count(subject: string, key: string): Promise<number> {
+    return this.stub(subject).count({ key, now: this.now() });
   }
 }

@@ -1,6 +1,10 @@
-import type { CryptoKey, JWK, JWTVerifyGetKey } from 'jose';
+import type { JWK } from 'jose';
 import type { GrantData } from '../oauth/grant-data';
 import type { AuthorizationRequest, StoredClient } from '../oauth/types';
+
+// Signing keys and rate limits have their own files; re-exported so protocol code sees one port module.
+export type { KeyRing, KeyRotation, KeySchedule, KeyStorePort, SigningKey, StagedKey } from './key-ports';
+export type { HitResult, LimitPolicy, RateLimitPort } from './limit-ports';
 
 /**
  * Storage ports: the protocol layer (`oauth/`) sees only these interfaces.
@@ -31,35 +35,6 @@ export interface PushedRequestStore {
 export interface ReplayStore {
   /** True the first time (scope, jti) is seen before `expiresAt`; false on every replay. */
   claim(scope: string, jti: string, expiresAt: number): Promise<boolean>;
-}
-
-export interface SigningKey {
-  kid: string;
-  alg: string;
-  privateJwk: JWK;
-  /** The imported private key, imported on first use and then reused for as long as its ring is cached. */
-  cryptoKey(): Promise<CryptoKey>;
-}
-
-/**
- * The server's keys as one immutable value. Everything derived from them
- * (imported keys, the verifying key set, the /jwks body) is built once per
- * ring and lives exactly as long as the services' cache keeps the ring.
- */
-export interface KeyRing {
-  /** The current signing key per algorithm. */
-  active: Record<string, SigningKey>;
-  /** Every public key to publish at /jwks, retired ones included. */
-  publicKeys: JWK[];
-  /** `publicKeys` as a jose key set, for verifying what this server signed (RFC 7515 §4.1.4 `kid`). */
-  verifier: JWTVerifyGetKey;
-  /** The JWK Set document of `publicKeys`, serialized once (RFC 7517 §5). */
-  jwksJson: string;
-}
-
-export interface KeyStorePort {
-  ring(): Promise<KeyRing>;
-  rotate(): Promise<KeyRing>;
 }
 
 /** A user account (D1 `users`); `claims` are OpenID Connect Core §5.1 standard claims. */
@@ -175,15 +150,6 @@ export interface InteractionRecord extends ResolvedRequest {
 export interface InteractionPort {
   put(id: string, record: InteractionRecord): Promise<void>;
   get(id: string): Promise<InteractionRecord | null>;
-}
-
-/** One fixed-window count: allowed with what is left, or refused with how long to wait (RFC 6585 §4 `Retry-After`). */
-export type HitResult = { allowed: true; remaining: number } | { allowed: false; retry_after: number };
-
-export interface RateLimitPort {
-  hit(subject: string, limit: number, windowSeconds: number): Promise<HitResult>;
-  peek(subject: string, limit: number, windowSeconds: number): Promise<HitResult>;
-  reset(subject: string): Promise<void>;
 }
 
 /**

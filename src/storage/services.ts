@@ -16,6 +16,7 @@ import { D1LifecycleIndex } from './d1-lifecycle-index';
 import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyRing, LifecycleIndexPort, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, User, UserStore } from './ports';
 import { HttpRemoteJwks } from './remote-jwks';
 import { isLocalIssuer } from '../oauth/outbound-target';
+import { keySchedule } from '../oauth/key-schedule';
 import { guardBindings } from './guard';
 import { BindingRequestLimit, PAR_RATE_LIMIT_PERIOD } from './binding-rate-limit';
 import { backchannelLogoutPorts } from './backchannel-services';
@@ -74,7 +75,7 @@ export function getServices(raw: Env): Services {
     clients: new CachedClientStore(new D1ClientStore(env.DB), new IsolateCache<StoredClient | null>(cacheMs, CACHE_ENTRIES), tenant),
     pushedRequests: new KvPushedRequestStore(env.PAR_KV, now),
     replay: new DurableReplayStore(env.REPLAY, now),
-    keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, config, now, new IsolateCache<KeyRing>(KEY_CACHE_MS, CACHE_ENTRIES), DEFAULT_TENANT),
+    keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, config.signingAlgs, keySchedule(config, KEY_CACHE_MS / 1000), now, new IsolateCache<KeyRing>(KEY_CACHE_MS, CACHE_ENTRIES), DEFAULT_TENANT),
     users: new D1UserStore(env.DB, new IsolateCache<User>(cacheMs, CACHE_ENTRIES), tenant),
     grants: new GrantStore(env.GRANTS),
     rateLimits: new DurableRateLimits(env.LIMITER, now),

@@ -10,6 +10,17 @@ export interface LoginPageProps {
 }
 
 /**
+ * The throttled sign-in message, naming the same wait as the `Retry-After`
+ * header (RFC 9110 §10.2.3): seconds under a minute, else whole minutes rounded up.
+ */
+export function throttledMessage(retryAfter: number): string {
+  const wait = retryAfter < 60
+    ? `${retryAfter} second${retryAfter === 1 ? '' : 's'}`
+    : `${Math.ceil(retryAfter / 60)} minute${Math.ceil(retryAfter / 60) === 1 ? '' : 's'}`;
+  return `Too many sign-in attempts. Try again in ${wait}.`;
+}
+
+/**
  * The sign-in form (DESIGN.md contract 4): `username`, `password` and the
  * CSRF token in a hidden input. Works without JavaScript; the error, when
  * shown, is announced and linked to the fields it concerns.

@@ -64,9 +64,9 @@ describe('admin API: users', () => {
 describe('admin API: signing keys', () => {
   type Jwks = { keys: { kid: string; alg: string }[] };
 
-  it('rotates: new keys are active, old public keys stay in /jwks (DESIGN.md platform map)', async () => {
+  it('rotates at once with ?immediate=true: new keys are active, old public keys stay in /jwks (DESIGN.md platform map)', async () => {
     const before = (await (await call('/jwks')).json()) as Jwks;
-    const res = await adminRequest('POST', '/keys/rotate');
+    const res = await adminRequest('POST', '/keys/rotate?immediate=true');
     expect(res.status).toBe(200);
     const rotated = (await res.json()) as { active: { kid: string; alg: string }[]; published: number };
     expect(rotated.active.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);

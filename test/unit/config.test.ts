@@ -45,7 +45,8 @@ describe('parseConfig', () => {
       sessionLifetime: 12 * 3600,
       interactionLifetime: 30 * 60,
       maxRequestObjectLifetime: 3600,
-      retiredKeysKept: 2,
+      jwksMaxAge: 300,
+      keyRotationInterval: 90 * 86_400,
     });
   });
 
@@ -80,8 +81,8 @@ describe('parseConfig', () => {
   });
 
   it('wires the lifetime settings to their fields', () => {
-    expect(parseConfig({ SESSION_LIFETIME: '3600', INTERACTION_LIFETIME: '600', MAX_REQUEST_OBJECT_LIFETIME: '300', RETIRED_KEYS_KEPT: '5' })).toMatchObject({
-      sessionLifetime: 3600, interactionLifetime: 600, maxRequestObjectLifetime: 300, retiredKeysKept: 5,
+    expect(parseConfig({ SESSION_LIFETIME: '3600', INTERACTION_LIFETIME: '600', MAX_REQUEST_OBJECT_LIFETIME: '300', JWKS_MAX_AGE: '60', KEY_ROTATION_INTERVAL: '0' })).toMatchObject({
+      sessionLifetime: 3600, interactionLifetime: 600, maxRequestObjectLifetime: 300, jwksMaxAge: 60, keyRotationInterval: 0,
     });
   });
 
