@@ -12,7 +12,7 @@ import { D1UserStore } from './d1-users';
 import { D1ConsentStore } from './d1-consents';
 import { DurableSessionStore } from './do-sessions';
 import { KvInteractionStore } from './kv-interactions';
-import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyRing, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, User, UserStore } from './ports';
+import type { ClientStore, ConsentPort, OriginUse, GrantPort, InteractionPort, KeyRing, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, User, UserStore } from './ports';
 import { HttpRemoteJwks } from './remote-jwks';
 import { isLocalIssuer } from '../oauth/outbound-target';
 import { guardBindings } from './guard';
@@ -69,7 +69,7 @@ export function getServices(raw: Env): Services {
   services = {
     config,
     now,
-    clients: new CachedClientStore(new D1ClientStore(env.DB), new IsolateCache<StoredClient | null>(cacheMs, CACHE_ENTRIES), tenant),
+    clients: new CachedClientStore(new D1ClientStore(env.DB), new IsolateCache<StoredClient | null>(cacheMs, CACHE_ENTRIES), tenant, new IsolateCache<OriginUse>(cacheMs, CACHE_ENTRIES)),
     pushedRequests: new KvPushedRequestStore(env.PAR_KV, now),
     replay: new DurableReplayStore(env.REPLAY, now),
     keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, config, now, new IsolateCache<KeyRing>(KEY_CACHE_MS, CACHE_ENTRIES), DEFAULT_TENANT),
