@@ -1,3 +1,4 @@
+/* global window -- read inside page.evaluate, in the browser */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';

@@ -1,3 +1,4 @@
+/* global window, document, sessionStorage, location */
 // A single-page application as a browser-based public client (OAuth 2.0 for
 // Browser-Based Applications): oauth4webapi in the page, every call a
 // cross-origin fetch to the provider. The test reads `window.spa`.
