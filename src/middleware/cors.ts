@@ -54,10 +54,12 @@ async function preflightAllowed(c: Context<AppEnv>, policy: CorsPolicy, origin: 
 
 /**
  * CORS for one endpoint (Fetch standard §3.2 "CORS protocol"; OAuth 2.0 for
- * Browser-Based Applications §6.3.4, issue 11). A preflight names no client,
+ * Browser-Based Applications §6.3.3.4, issue 11). A preflight names no client,
  * so it is answered from the registered-origins index: 204 with the allowed
  * method and headers for an origin some (public, with `publicOnly`) client
- * registered, 403 without any CORS header otherwise. On the actual request
+ * registered, 403 without any CORS header otherwise. On the actual request,
+ * which names its client, the origin is checked against that client's own
+ * origins (the split §6.3.3.4 describes):
  * `Access-Control-Allow-Origin` names the origin only when it belongs to the
  * request's client; errors included, so an app can read `invalid_grant`.
  * Never `Access-Control-Allow-Credentials`: these calls carry no cookies

@@ -23,7 +23,7 @@ export interface ClientPolicy {
    * Absolute lifetime (s) of the refresh tokens of one grant, fixed when the
    * code is redeemed (rotation keeps it): `PUBLIC_CLIENT_REFRESH_LIFETIME`
    * bounds it for public clients (OAuth 2.0 for Browser-Based Applications
-   * §6.3.2.2, RFC 9700 §4.14.2).
+   * §6.3.2.3, RFC 9700 §4.14.2).
    */
   refresh_token_lifetime: number;
 }

@@ -5,10 +5,10 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * Whether `value` may be registered in `allowed_origins`: a serialized origin
- * (Fetch standard §3.2.1 "origin"; RFC 6454 §6.2) exactly as a browser sends it
- * in `Origin`: `scheme://host[:port]`, lower case, no path, query, fragment or
+ * (RFC 6454 §6.2) exactly as a browser sends it in `Origin` (Fetch standard
+ * §3.1): `scheme://host[:port]`, lower case, no path, query, fragment or
  * userinfo, no default port. https, or http only for a loopback host, as for
- * redirect URIs (RFC 8252 §7.3; OAuth 2.0 for Browser-Based Applications §6.1).
+ * redirect URIs (RFC 8252 §7.3).
  */
 export function checkOrigin(value: unknown): UriCheck {
   if (typeof value !== 'string' || value.length === 0 || value.length > 512) return { ok: false, reason: 'must be a non-empty string of at most 512 characters' };
@@ -39,7 +39,7 @@ function originOf(uri: string): string | undefined {
  * The origins a browser-based client may call the token, revocation and PAR
  * endpoints from (issue 11): the origins of its registered redirect URIs plus
  * its `allowed_origins` metadata. OAuth 2.0 for Browser-Based Applications
- * §6.3.4 (the browser-based OAuth client calls the token endpoint with CORS).
+ * §6.3.3.4 (the browser-based OAuth client calls the token endpoint with CORS).
  */
 export function corsOrigins(client: Pick<Client, 'redirect_uris' | 'allowed_origins'>): string[] {
   const origins = new Set<string>();

@@ -20,7 +20,7 @@ export const userinfoRoutes = new Hono<AppEnv>();
  * credential (no cookies, so no `Access-Control-Allow-Credentials`), and a
  * page that holds a token could send it from anywhere outside a browser too.
  * CORS protects ambient credentials, which this endpoint never reads (Fetch
- * standard §3.2.5; OAuth 2.0 for Browser-Based Applications §6.3.4).
+ * standard §3.2.5; OAuth 2.0 for Browser-Based Applications §6.3.3.4).
  */
 userinfoRoutes.use('/', cors({ origins: 'any', methods: ['GET', 'POST'] }));
 

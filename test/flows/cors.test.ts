@@ -12,7 +12,7 @@ import { basic, call, form, testEnv, unique } from '../helpers/worker';
  * CORS for browser-based clients (issue 11): the Fetch standard's CORS protocol
  * (§3.2: §3.2.2 preflight request, §3.2.3 response headers, §3.2.5 credentials)
  * as OAuth 2.0 for Browser-Based Applications (draft-ietf-oauth-browser-based-apps)
- * §6.3.4 needs it: the token, revocation, UserInfo and metadata endpoints are
+ * §6.3.3.4 needs it: the token, revocation, UserInfo and metadata endpoints are
  * called from the app's own origin.
  */
 const origin = () => `https://${unique('spa')}.example`;
@@ -59,7 +59,7 @@ describe('allowed_origins client metadata (issue 11; validated like redirect URI
   });
 
   for (const bad of ['https://app.example/', 'https://app.example/spa', 'https://app.example?x=1', 'https://app.example#f', 'http://app.example', 'https://App.Example', 'https://app.example:443', 'https://user@app.example', 'app.example', 'javascript:alert(1)', 42]) {
-    it(`refuses ${JSON.stringify(bad)} with invalid_client_metadata naming allowed_origins (Fetch §3.2.1 serialized origin)`, async () => {
+    it(`refuses ${JSON.stringify(bad)} with invalid_client_metadata naming allowed_origins (RFC 6454 §6.2 serialized origin)`, async () => {
       const res = await adminRequest('POST', '/clients', { redirect_uris: ['https://rp.example/cb'], token_endpoint_auth_method: 'none', allowed_origins: [bad] });
       const body = await errorOf(res);
       expect(body.status).toBe(400);
@@ -128,7 +128,7 @@ describe('CORS preflight (Fetch standard §3.2.2, §3.2.3)', () => {
   });
 });
 
-describe('CORS on the token endpoint (RFC 6749 §3.2; Browser-Based Applications §6.3.4)', () => {
+describe('CORS on the token endpoint (RFC 6749 §3.2; Browser-Based Applications §6.3.3.4)', () => {
   it('lets the client\'s registered origin read its tokens, without Access-Control-Allow-Credentials (Fetch §3.2.5)', async () => {
     const spa = await spaClient();
     const { res } = await tokens(spa, spa.app);
@@ -195,7 +195,7 @@ describe('CORS on /revoke and /par (RFC 7009 §2, RFC 9126 §2)', () => {
   });
 });
 
-describe('refresh tokens of public clients (Browser-Based Applications §6.3.2.2)', () => {
+describe('refresh tokens of public clients (Browser-Based Applications §6.3.2.3)', () => {
   it('expire PUBLIC_CLIENT_REFRESH_LIFETIME (24 h) after the code exchange, and rotation does not extend them', async () => {
     const spa = await spaClient();
     const services = getServices(testEnv);

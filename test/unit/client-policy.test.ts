@@ -36,7 +36,7 @@ describe('resolveClientPolicy', () => {
     expect(resolveClientPolicy(client(), getConfig({ ISSUER, REQUIRE_PKCE_FOR_ALL: 'true' })).pkce_required).toBe(true);
   });
 
-  it('bounds a public client\'s refresh tokens by PUBLIC_CLIENT_REFRESH_LIFETIME, default 24 h (OAuth 2.0 for Browser-Based Applications §6.3.2.2)', () => {
+  it('bounds a public client\'s refresh tokens by PUBLIC_CLIENT_REFRESH_LIFETIME, default 24 h (OAuth 2.0 for Browser-Based Applications §6.3.2.3)', () => {
     const pub = client({ token_endpoint_auth_method: 'none' });
     expect(resolveClientPolicy(pub, config).refresh_token_lifetime).toBe(86_400);
     expect(resolveClientPolicy(pub, getConfig({ ISSUER, PUBLIC_CLIENT_REFRESH_LIFETIME: '3600' })).refresh_token_lifetime).toBe(3600);
