@@ -34,8 +34,20 @@ CREATE TABLE IF NOT EXISTS clients (
   backchannel_logout_uri TEXT,
   backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0,
   par_lifetime INTEGER,
-  client_profile TEXT NOT NULL DEFAULT 'default'
+  client_profile TEXT NOT NULL DEFAULT 'default',
+  allowed_origins TEXT              -- JSON array of browser origins besides those of redirect_uris (issue 11)
 );
+
+-- Which client registered which browser origin (its redirect URIs' origins plus allowed_origins),
+-- written with the client in one batch. A CORS preflight carries no client_id, so it asks this index
+-- whether the origin belongs to any client (Fetch standard §3.2 "CORS protocol").
+CREATE TABLE IF NOT EXISTS client_origins (
+  origin TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  public_client INTEGER NOT NULL,  -- 1 when token_endpoint_auth_method is none (only those get CORS at /par)
+  PRIMARY KEY (origin, client_id)
+);
+CREATE INDEX IF NOT EXISTS client_origins_client ON client_origins (client_id);
 
 CREATE TABLE IF NOT EXISTS users (
   sub TEXT PRIMARY KEY,

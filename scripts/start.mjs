@@ -46,9 +46,21 @@ function d1(sqlArgs) {
     console.error(result.stdout);
     process.exit(result.status ?? 1);
   }
+  return result.stdout;
 }
 
 d1(['--file', 'schema.sql']);
+
+// schema.sql creates missing tables only; a local database made by an older checkout
+// gets the columns added to existing tables since then, once.
+const ADDED_COLUMNS = [['clients', 'allowed_origins', 'TEXT']];
+for (const table of new Set(ADDED_COLUMNS.map(([t]) => t))) {
+  const info = JSON.parse(d1(['--json', '--command', `PRAGMA table_info(${table})`]));
+  const present = new Set((info[0]?.results ?? []).map((row) => row.name));
+  for (const [t, column, type] of ADDED_COLUMNS) {
+    if (t === table && !present.has(column)) d1(['--command', `ALTER TABLE ${table} ADD COLUMN ${column} ${type}`]);
+  }
+}
 
 // The demo relying party: a confidential client with a fixed, local-only secret.
 const redirects = [`http://localhost:${port}/demo/callback`, `http://127.0.0.1:${port}/demo/callback`, `${issuer}/demo/callback`, 'http://localhost:3000/callback'];

@@ -62,7 +62,7 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
   const now = deps.now();
   const at_exp = now + config.accessTokenLifetime;
   const refresh = client.grant_types.includes('refresh_token') ? randomToken(32) : undefined;
-  const refresh_expires_at = refresh ? now + config.refreshTokenLifetime : undefined;
+  const refresh_expires_at = refresh ? now + request.policy.refresh_token_lifetime : undefined;
   // Keys first (cached, normally free): a key-store outage must fail before the code is consumed, not after.
   await deps.keys.ring();
   const result = await deps.grants.grant(parts.handle).redeemCode({

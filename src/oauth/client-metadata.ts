@@ -4,6 +4,7 @@ import { ASYMMETRIC_ALGS, HMAC_ALGS, JWE_ALGS, JWE_ENCS } from './capabilities';
 import { InvalidClientMetadata, InvalidRedirectUri } from './errors';
 import { importsAsPublicKey, publicKeyProblem } from './client-keys';
 import { JWE_KEY_TYPES, selectEncryptionKey } from './jarm';
+import { checkOrigin } from './cors-origins';
 import { checkOutboundTarget, isLocalIssuer } from './outbound-target';
 import { checkRedirectUri, checkWebUri } from './redirect-uri';
 import { scopeOrNull } from './token-scope';
@@ -87,6 +88,16 @@ function logoutUri(input: Input, field: 'frontchannel_logout_uri' | 'backchannel
     throw fail(field, 'must use https (loopback http only when the issuer is local)');
   }
   return v;
+}
+
+/** `allowed_origins` (Portcullis extension, issue 11): serialized origins a browser-based client calls from, validated like redirect URIs. */
+function allowedOrigins(input: Input): string[] | undefined {
+  const list = stringList(input, 'allowed_origins', []);
+  for (const origin of list) {
+    const check = checkOrigin(origin);
+    if (!check.ok) throw fail('allowed_origins', check.reason);
+  }
+  return list.length ? list : undefined;
 }
 
 function jwks(input: Input): { keys: JWK[] } | undefined {
@@ -233,6 +244,7 @@ export function validateClientMetadata(body: unknown, config: Config): ClientMet
     backchannel_logout_uri: logoutUri(input, 'backchannel_logout_uri', config),
     backchannel_logout_session_required: optBool(input, 'backchannel_logout_session_required', false),
     par_lifetime: (par_lifetime ?? undefined) as number | undefined,
+    allowed_origins: allowedOrigins(input),
     client_profile: oneOf(input, 'client_profile', ['default', 'fapi2'] as const, 'default')!,
   };
 }

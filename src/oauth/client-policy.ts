@@ -19,6 +19,13 @@ export interface ClientPolicy {
   assertion_audiences: readonly string[];
   /** FAPI 2.0 §5.3.2.1: the issuer only "as a string", never inside an array. */
   assertion_audience_string_only: boolean;
+  /**
+   * Absolute lifetime (s) of the refresh tokens of one grant, fixed when the
+   * code is redeemed (rotation keeps it): `PUBLIC_CLIENT_REFRESH_LIFETIME`
+   * bounds it for public clients (OAuth 2.0 for Browser-Based Applications
+   * §6.3.2.3, RFC 9700 §4.14.2).
+   */
+  refresh_token_lifetime: number;
 }
 
 const defaultAudiences = new WeakMap<Config, readonly string[]>();
@@ -42,5 +49,6 @@ export function resolveClientPolicy(client: Client, config: Config): ClientPolic
     pkce_required: isPublicClient(client) || config.requirePkceForAll || fapi2,
     assertion_audiences: fapi2 ? [config.issuer] : audiencesOf(config),
     assertion_audience_string_only: fapi2,
+    refresh_token_lifetime: isPublicClient(client) ? Math.min(config.publicClientRefreshLifetime, config.refreshTokenLifetime) : config.refreshTokenLifetime,
   };
 }

@@ -42,6 +42,8 @@ export interface Client {
   backchannel_logout_uri?: string;
   backchannel_logout_session_required: boolean;
   par_lifetime?: number;
+  /** Browser origins allowed to call the token, revocation and PAR endpoints besides those of `redirect_uris` (issue 11; src/oauth/cors-origins.ts). */
+  allowed_origins?: string[];
   /** Portcullis extension: `fapi2` narrows client assertion `aud` to the issuer (DESIGN.md). */
   client_profile: 'default' | 'fapi2';
 }

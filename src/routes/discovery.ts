@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import type { Config } from '../config';
+import { cors } from '../middleware/cors';
 import { serverMetadata } from '../oauth/discovery';
 import { JWKS_STALE_WHILE_REVALIDATE } from '../oauth/key-schedule';
 
@@ -25,9 +26,14 @@ function metadata(c: Context<AppEnv>) {
   return c.body(json, 200, {
     'Content-Type': 'application/json',
     'Cache-Control': 'public, max-age=300',
-    'Access-Control-Allow-Origin': '*',
   });
 }
+
+/** Public documents: any origin may read them, preflight included (OpenID Connect Discovery §4, RFC 8414 §3). */
+const publicDocument = cors({ origins: 'any', methods: ['GET'] });
+discoveryRoutes.use('/.well-known/openid-configuration', publicDocument);
+discoveryRoutes.use('/.well-known/oauth-authorization-server', publicDocument);
+discoveryRoutes.use('/jwks', publicDocument);
 
 discoveryRoutes.get('/.well-known/openid-configuration', metadata);
 discoveryRoutes.get('/.well-known/oauth-authorization-server', metadata);
@@ -39,6 +45,5 @@ discoveryRoutes.get('/jwks', async (c) => {
   return c.body(ring.jwksJson, 200, {
     'Content-Type': 'application/jwk-set+json',
     'Cache-Control': `public, max-age=${config.jwksMaxAge}, stale-while-revalidate=${JWKS_STALE_WHILE_REVALIDATE}`,
-    'Access-Control-Allow-Origin': '*',
   });
 });

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { clientRequest } from '../http/request-input';
 import { clientAuth } from '../middleware/client-auth';
+import { cors } from '../middleware/cors';
 import { noStore } from '../middleware/context';
 import { MethodNotAllowed, NotFound, TooManyRequests } from '../oauth/errors';
 import { pushAuthorizationRequest } from '../oauth/par';
@@ -13,6 +14,9 @@ parRoutes.use('*', async (c, next) => {
   if (!c.get('services').config.parEnabled) throw new NotFound('not found');
   await next();
 });
+
+/** Cross-origin for public clients only: a confidential client pushes from its back end (issue 11). */
+parRoutes.use('/', cors({ origins: 'client', methods: ['POST'], publicOnly: true }));
 
 parRoutes.post('/', noStore, clientAuth, async (c) => {
   const services = c.get('services');

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { AppEnv } from '../app-env';
 import { requestInput } from '../http/request-input';
 import { accessTokenAuth, bearerChallenge } from '../middleware/bearer';
 import { noStore } from '../middleware/context';
+import { cors } from '../middleware/cors';
 import { MethodNotAllowed } from '../oauth/errors';
 import { TOKEN_TYPES } from '../oauth/token-type';
 import { readUserInfo } from '../oauth/userinfo';
@@ -15,13 +15,14 @@ import { readUserInfo } from '../oauth/userinfo';
  */
 export const userinfoRoutes = new Hono<AppEnv>();
 
-userinfoRoutes.use('*', cors({
-  origin: '*',
-  allowMethods: ['GET', 'POST'],
-  allowHeaders: ['Authorization', 'Content-Type'],
-  exposeHeaders: ['WWW-Authenticate'],
-  maxAge: 600,
-}));
+/**
+ * Any origin may call it: the access token in `Authorization` is the only
+ * credential (no cookies, so no `Access-Control-Allow-Credentials`), and a
+ * page that holds a token could send it from anywhere outside a browser too.
+ * CORS protects ambient credentials, which this endpoint never reads (Fetch
+ * standard §3.2.5; OAuth 2.0 for Browser-Based Applications §6.3.3.4).
+ */
+userinfoRoutes.use('/', cors({ origins: 'any', methods: ['GET', 'POST'] }));
 
 const schemes = TOKEN_TYPES;
 

@@ -10,8 +10,16 @@ export type { HitResult, LimitPolicy, RateLimitPort } from './limit-ports';
  * Storage ports: the protocol layer (`oauth/`) sees only these interfaces.
  * Adapters in this folder are the only code that touches bindings.
  */
+/** Whether an origin is registered for some client, and for some public client (issue 11, CORS preflight). */
+export interface OriginUse {
+  any: boolean;
+  public: boolean;
+}
+
 export interface ClientStore {
   get(client_id: string): Promise<StoredClient | null>;
+  /** Which clients registered `origin` (redirect URI origins and `allowed_origins`): a CORS preflight names no client. */
+  originUse(origin: string): Promise<OriginUse>;
   list(options: { limit: number; after?: string }): Promise<StoredClient[]>;
   create(client: StoredClient): Promise<boolean>;
   replace(client: StoredClient): Promise<boolean>;

@@ -13,7 +13,7 @@ import { D1ConsentStore } from './d1-consents';
 import { DurableSessionStore } from './do-sessions';
 import { KvInteractionStore } from './kv-interactions';
 import { D1LifecycleIndex } from './d1-lifecycle-index';
-import type { ClientStore, ConsentPort, GrantPort, InteractionPort, KeyRing, LifecycleIndexPort, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, User, UserStore } from './ports';
+import type { ClientStore, ConsentPort, OriginUse, GrantPort, InteractionPort, KeyRing, LifecycleIndexPort, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, User, UserStore } from './ports';
 import { HttpRemoteJwks } from './remote-jwks';
 import { isLocalIssuer } from '../oauth/outbound-target';
 import { keySchedule } from '../oauth/key-schedule';
@@ -72,7 +72,7 @@ export function getServices(raw: Env): Services {
   services = {
     config,
     now,
-    clients: new CachedClientStore(new D1ClientStore(env.DB), new IsolateCache<StoredClient | null>(cacheMs, CACHE_ENTRIES), tenant),
+    clients: new CachedClientStore(new D1ClientStore(env.DB), new IsolateCache<StoredClient | null>(cacheMs, CACHE_ENTRIES), tenant, new IsolateCache<OriginUse>(cacheMs, CACHE_ENTRIES)),
     pushedRequests: new KvPushedRequestStore(env.PAR_KV, now),
     replay: new DurableReplayStore(env.REPLAY, now),
     keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, config.signingAlgs, keySchedule(config, KEY_CACHE_MS / 1000), now, new IsolateCache<KeyRing>(KEY_CACHE_MS, CACHE_ENTRIES), DEFAULT_TENANT),

@@ -17,12 +17,13 @@ describe('resolveClientPolicy', () => {
       pkce_required: false,
       assertion_audiences: [ISSUER, `${ISSUER}/token`, `${ISSUER}/par`, `${ISSUER}/revoke`, `${ISSUER}/introspect`],
       assertion_audience_string_only: false,
+      refresh_token_lifetime: 30 * 86_400,
     });
   });
 
   it('for client_profile fapi2 requires PKCE and accepts only the issuer, as a string (FAPI 2.0 §5.3.2.1, §5.3.2.2)', () => {
     expect(resolveClientPolicy(client({ client_profile: 'fapi2' }), config)).toEqual({
-      fapi2: true, pkce_required: true, assertion_audiences: [ISSUER], assertion_audience_string_only: true,
+      fapi2: true, pkce_required: true, assertion_audiences: [ISSUER], assertion_audience_string_only: true, refresh_token_lifetime: 30 * 86_400,
     });
   });
 
@@ -33,5 +34,14 @@ describe('resolveClientPolicy', () => {
   it('requires PKCE for public clients (RFC 9700 §2.1.1) and for all with REQUIRE_PKCE_FOR_ALL', () => {
     expect(resolveClientPolicy(client({ token_endpoint_auth_method: 'none' }), config).pkce_required).toBe(true);
     expect(resolveClientPolicy(client(), getConfig({ ISSUER, REQUIRE_PKCE_FOR_ALL: 'true' })).pkce_required).toBe(true);
+  });
+
+  it('bounds a public client\'s refresh tokens by PUBLIC_CLIENT_REFRESH_LIFETIME, default 24 h (OAuth 2.0 for Browser-Based Applications §6.3.2.3)', () => {
+    const pub = client({ token_endpoint_auth_method: 'none' });
+    expect(resolveClientPolicy(pub, config).refresh_token_lifetime).toBe(86_400);
+    expect(resolveClientPolicy(pub, getConfig({ ISSUER, PUBLIC_CLIENT_REFRESH_LIFETIME: '3600' })).refresh_token_lifetime).toBe(3600);
+    // Never longer than every client's REFRESH_TOKEN_LIFETIME.
+    expect(resolveClientPolicy(pub, getConfig({ ISSUER, REFRESH_TOKEN_LIFETIME: '600' })).refresh_token_lifetime).toBe(600);
+    expect(resolveClientPolicy(client(), getConfig({ ISSUER, PUBLIC_CLIENT_REFRESH_LIFETIME: '3600' })).refresh_token_lifetime).toBe(30 * 86_400);
   });
 });
