@@ -89,6 +89,8 @@ export async function outboundFetch(url: string, policy: OutboundPolicy, request
   try {
     // Called as a plain function: workerd refuses `fetch` invoked as a method of another object.
     const pending = fetch(target.url.href, { ...request, redirect: 'manual', signal: controller.signal });
+    // A rejection after the deadline has won the race is expected, not an uncaught error.
+    pending.catch(() => undefined);
     const response = await Promise.race([pending, expired]);
     if (response === 'timeout') return fail('timeout', `no answer within ${policy.timeoutMs} ms`);
     const refusal = refuseHeaders(response, policy);
