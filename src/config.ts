@@ -54,6 +54,22 @@ function text(env: string, meaning: string, secret = false): Setting<string | un
   return { env, meaning, secret, parse: (v) => v };
 }
 
+function parsesAsUrl(value: string): boolean {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An absolute URI without fragment (RFC 8707 §2), or unset. */
+function parseResource(v: string | undefined, name: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (/[\s#]/.test(v) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) || !parsesAsUrl(v)) throw new ConfigError(name, 'must be an absolute URI without a fragment (RFC 8707 §2)');
+  return v;
+}
+
 function parseIssuer(v: string | undefined, name: string): string {
   let url: URL;
   try {
@@ -98,6 +114,7 @@ export const SETTINGS = {
   interactionLifetime: integer('INTERACTION_LIFETIME', 30 * 60, 60, DAY, 'seconds a started login and consent (the interaction and its browser-binding cookie) may take; the PAR lifetime bounds only the first visit'),
   signingAlgs: { env: 'SIGNING_ALGS', default: SIGNING_ALGS.join(','), meaning: 'algorithms the server signs with, and accepts on request objects (RS256 required by OpenID Connect Core §15.1)', parse: parseAlgs },
   accessTokenAlg: { env: 'ACCESS_TOKEN_ALG', default: 'ES256', meaning: 'access token signature algorithm; one of `SIGNING_ALGS`', parse: parseAlg },
+  defaultResource: { env: 'DEFAULT_RESOURCE', meaning: 'identifier of a registered API that is the audience of access tokens requested without `resource` whose scope goes beyond OpenID Connect scopes; unset means the UserInfo endpoint (README "APIs and resource indicators")', parse: parseResource },
   retiredKeysKept: integer('RETIRED_KEYS_KEPT', 2, 1, 20, 'retired public keys per algorithm that stay published at `/jwks` after a rotation (`POST /admin/keys/rotate`); the oldest beyond that are dropped'),
   fapi2: flag('FAPI2', false, 'FAPI 2.0 rules for every client: client assertion `aud` must be the issuer, PKCE for all'),
   allowPkcePlain: flag('ALLOW_PKCE_PLAIN', false, 'accept `code_challenge_method=plain` (RFC 9700 §2.1.1 advises against it)'),

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { InvalidRequest, PayloadTooLarge } from '../oauth/errors';
+import { InvalidRequest, InvalidTarget, PayloadTooLarge } from '../oauth/errors';
 
 /** Reads the body as text, refusing more than `maxBytes` before reading it all (413). */
 export async function readBody(request: Request, maxBytes: number): Promise<string> {
@@ -43,14 +43,27 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
+/** RFC 8707 §2: the one parameter that may repeat; its values are kept space separated (a URI holds no space). */
+const RESOURCE = 'resource';
+
+function addResource(params: Map<string, string>, value: string): void {
+  if (/\s/.test(value)) throw new InvalidTarget('resource must be an absolute URI (RFC 8707 section 2)');
+  const previous = params.get(RESOURCE);
+  if (value !== '') params.set(RESOURCE, previous === undefined ? value : `${previous} ${value}`);
+}
+
 /**
  * Parses form parameters. A parameter given twice is `invalid_request`
- * (RFC 6749 §3.1, RFC 9126 §2.1); an empty value counts as omitted (RFC 6749 §3.1).
+ * (RFC 6749 §3.1, RFC 9126 §2.1), except `resource` (RFC 8707 §2); an empty value counts as omitted (RFC 6749 §3.1).
  */
 export function parseParams(text: string): Map<string, string> {
   const params = new Map<string, string>();
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(text)) {
+    if (name === RESOURCE) {
+      addResource(params, value);
+      continue;
+    }
     if (seen.has(name)) throw new InvalidRequest(`parameter "${name}" is included more than once`);
     seen.add(name);
     if (value !== '') params.set(name, value);

@@ -42,6 +42,7 @@ export async function completeAuthorization(
     ...(session.acr !== undefined && { acr: session.acr }),
     ...(request.nonce !== undefined && { nonce: request.nonce }),
     ...(request.claims !== undefined && { claims: request.claims }),
+    ...(request.resource !== undefined && { resource: request.resource.split(' ') }),
     require_auth_time: requiresAuthTime(request),
   };
   const outcome = await issueAuthorizationCode(deps, {

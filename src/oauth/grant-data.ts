@@ -19,6 +19,8 @@ export interface GrantData {
   claims?: string;
   /** Whether the ID token must carry auth_time (max_age was sent, or auth_time requested as essential). */
   require_auth_time?: boolean;
+  /** The granted resource indicators (RFC 8707 §2), in request order; absent means the default audience. */
+  resource?: string[];
 }
 
 /**

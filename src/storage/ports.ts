@@ -232,3 +232,4 @@ export interface GrantPort {
   grant(handle: string): GrantHandle;
 }
 export type * from './logout-delivery-port';
+export type * from './api-port';
