@@ -4,7 +4,7 @@ import { randomToken } from '../crypto/random';
 import type { ApiStore, ClientStore } from '../storage/ports';
 import { SCOPES } from './capabilities';
 import { InvalidRequest, NotFound } from './errors';
-import type { ApiScope, ResourceServer } from './resource-server';
+import { API_CLIENT_PREFIX, type ApiScope, type ResourceServer } from './resource-server';
 import { isResourceIndicator } from './resources';
 import { scopeOrNull } from './token-scope';
 import type { StoredClient } from './types';
@@ -98,7 +98,7 @@ export async function registerApi(body: unknown, deps: ApiRegistrationDeps): Pro
   const fields = validateApi(body, deps.config);
   const now = deps.now();
   const client_secret = randomToken(32);
-  const client = introspectionClient(fields, `api-${randomToken(16)}`, now, await sha256b64(client_secret));
+  const client = introspectionClient(fields, `${API_CLIENT_PREFIX}${randomToken(16)}`, now, await sha256b64(client_secret));
   const api: ResourceServer = { ...fields, client_id: client.client_id, created_at: now };
   if (!(await deps.apis.create(api))) invalid('identifier', `"${api.identifier}" is already registered`);
   if (!(await deps.clients.create(client))) {

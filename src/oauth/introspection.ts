@@ -4,6 +4,7 @@ import { verifyAccessToken, type AccessTokenClaims, type AccessTokenDeps } from 
 import { InvalidClient, InvalidRequest } from './errors';
 import { splitToken } from './grant-data';
 import type { ClientRequest } from './request-input';
+import { API_CLIENT_PREFIX } from './resource-server';
 import { tokenTypeOf } from './token-type';
 import { isPublicClient, type StoredClient } from './types';
 
@@ -35,7 +36,8 @@ export async function introspectToken(request: ClientRequest, deps: Introspectio
 
 /** Whether `client` may see an access token with these claims (the visibility rule above). */
 async function mayIntrospect(client: StoredClient, claims: AccessTokenClaims, apis: ApiStore): Promise<boolean> {
-  const api = await apis.getByClientId(client.client_id);
+  // Only introspection clients made with an API have this prefix, so other callers cost no lookup; the lookup decides.
+  const api = client.client_id.startsWith(API_CLIENT_PREFIX) ? await apis.getByClientId(client.client_id) : null;
   if (api) return claims.aud === api.identifier;
   const audiences: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   return claims.client_id === client.client_id || audiences.includes(client.client_id);

@@ -26,3 +26,6 @@ export interface ApiScope {
   name: string;
   description: string;
 }
+
+/** The client_id prefix of an API's introspection client (`api-<random>`). */
+export const API_CLIENT_PREFIX = 'api-';

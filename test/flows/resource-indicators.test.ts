@@ -77,6 +77,11 @@ describe('resource parameter syntax (RFC 8707 §2)', () => {
     expect(await errorOf(await push('orders:read', resources(`${orders.identifier}#x`), (await pkce()).code_challenge))).toBe('invalid_target');
   });
 
+  it('refuses one value holding two URIs with invalid_target instead of reading it as two (RFC 8707 §2)', async () => {
+    const joined = `${orders.identifier} ${stock.identifier}`;
+    expect(await errorOf(await push('orders:read stock:read', resources(joined), (await pkce()).code_challenge))).toBe('invalid_target');
+  });
+
   it('refuses an unregistered resource with invalid_target (RFC 8707 §2)', async () => {
     expect(await errorOf(await push('orders:read', resources('https://unknown.api.example/'), (await pkce()).code_challenge))).toBe('invalid_target');
   });
