@@ -129,3 +129,11 @@ export async function refreshAllowed(resource: string[] | undefined, apis: ApiSt
   const found = await Promise.all(resource.map((r) => apis.get(r)));
   return found.every((api) => api === null || api.allow_refresh);
 }
+
+/** What the consent page says about the scopes of the requested APIs: each scope's registered description and its API's name. */
+export async function apiScopeDescriptions(resource: string | undefined, apis: ApiStore): Promise<Record<string, { description: string; api: string }>> {
+  const found = await Promise.all(parseResources(resource).map((r) => apis.get(r)));
+  const words: Record<string, { description: string; api: string }> = {};
+  for (const api of found) for (const s of api?.scopes ?? []) words[s.name] ??= { description: s.description, api: api!.name };
+  return words;
+}

@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env';
 import { cspSourceOf } from '../http/csp';
 import { sendAuthorizationResponse, sendPage } from '../http/browser-responses';
 import type { AuthorizationStep } from '../oauth/authorization-flow';
+import { apiScopeDescriptions } from '../oauth/resources';
 import type { Client } from '../oauth/types';
 import type { InteractionRecord } from '../storage/ports';
 import { ConsentPage } from '../ui/consent-page';
@@ -41,14 +42,15 @@ export function sendLoginPage(
 }
 
 /** The consent page of interaction `id` for the signed-in `username`. */
-function sendConsentPage(c: Context<AppEnv>, id: string, record: InteractionRecord, client: Client, username: string): Response {
+async function sendConsentPage(c: Context<AppEnv>, id: string, record: InteractionRecord, client: Client, username: string): Promise<Response> {
+  const apiScopes = await apiScopeDescriptions(record.request.resource, c.get('services').apis);
   return sendPage(
     c,
     (nonce) => (
       <ConsentPage
         nonce={nonce} action={interactionPath(id, 'consent')} csrf={record.csrf} clientName={displayName(client)}
         returnTo={new URL(record.request.redirect_uri).host || record.request.redirect_uri} scope={record.request.scope}
-        username={username}
+        apiScopes={apiScopes} username={username}
       />
     ),
     { formAction: clientFormAction(record.request.redirect_uri) },

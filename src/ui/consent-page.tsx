@@ -9,6 +9,8 @@ export interface ConsentPageProps {
   /** Host of the redirect_uri: where the user will be sent, shown against phishing. */
   returnTo: string;
   scope: string;
+  /** Descriptions of the requested API scopes, by scope name. */
+  apiScopes?: Record<string, { description: string; api: string }>;
   username: string;
 }
 
@@ -18,7 +20,7 @@ export interface ConsentPageProps {
  * `decision` with values `allow` and `deny`.
  */
 export function ConsentPage(props: ConsentPageProps) {
-  const scopes = describeScopes(props.scope);
+  const scopes = describeScopes(props.scope, props.apiScopes);
   return (
     <Layout title="Allow access" nonce={props.nonce}>
       <h1>Allow access?</h1>

@@ -3,7 +3,7 @@ import * as oauth from 'oauth4webapi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, registerClient, type RegisteredClient } from '../helpers/admin';
 import { registerApi, type RegisteredApi } from '../helpers/apis';
-import { authorizeUrl, loginAndConsent, newBrowser, visit } from '../helpers/interaction';
+import { authorizeUrl, loginAndConsent, newBrowser, parseForm, postForm, visit } from '../helpers/interaction';
 import { discover, pkce, viaWorker } from '../helpers/rp';
 import { basic, call, ISSUER } from '../helpers/worker';
 
@@ -220,5 +220,45 @@ describe('introspection for the API a token is meant for (RFC 7662 §2, RFC 8707
   it('gives an API no token of its own: its credentials have no grant type (RFC 6749 §5.2)', async () => {
     const res = await post('/token', [['grant_type', 'client_credentials']], orders);
     expect(await errorOf(res)).toBe('unauthorized_client');
+  });
+});
+
+describe('API scopes in the consent page and refresh policy', () => {
+  it('shows an API scope by its registered description on the consent page (OpenID Connect Core §3.1.2.4, RFC 8707 §2)', async () => {
+    const { code_challenge } = await pkce();
+    const res = await push('openid orders:read', resources(orders.identifier), code_challenge);
+    const { request_uri } = await res.json<{ request_uri: string }>();
+    const user = await createUser();
+    const browser = newBrowser();
+    let page = await visit(browser, authorizeUrl({ client_id: client.client_id, request_uri }));
+    while (page.status === 302 || page.status === 303) page = await visit(browser, new URL(page.headers.get('location')!, ISSUER));
+    const login = parseForm(await page.text());
+    page = await postForm(browser, login.action, { ...login.fields, username: user.username, password: user.password });
+    while (page.status === 302 || page.status === 303) page = await visit(browser, new URL(page.headers.get('location')!, ISSUER));
+    const html = await page.text();
+    expect(html).toContain('name="decision"');
+    expect(html).toContain('Read your orders');
+    expect(html).toContain('orders API');
+  });
+
+  it('issues no refresh token for an API that does not allow refresh (RFC 6749 §1.5, RFC 8707 §2.2)', async () => {
+    const noRefresh = await registerApi('norefresh', { allow_refresh: false });
+    const own = await registerClient({
+      token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'refresh_token'], scope: 'norefresh:read',
+    });
+    const { code_verifier, code_challenge } = await pkce();
+    const pushed = await post('/par', [
+      ['response_type', 'code'], ['redirect_uri', REDIRECT], ['scope', 'norefresh:read'], ['code_challenge', code_challenge],
+      ['code_challenge_method', 'S256'], ...resources(noRefresh.identifier),
+    ], own);
+    const { request_uri } = await pushed.json<{ request_uri: string }>();
+    const callback = await loginAndConsent(authorizeUrl({ client_id: own.client_id, request_uri }), await createUser());
+    const res = await post('/token', [
+      ['grant_type', 'authorization_code'], ['code', callback.params.get('code')!], ['redirect_uri', REDIRECT], ['code_verifier', code_verifier],
+    ], own);
+    const body = await res.json<Record<string, unknown>>();
+    expect(res.status).toBe(200);
+    expect(decodeJwt(body.access_token as string).aud).toBe(noRefresh.identifier);
+    expect(body.refresh_token).toBeUndefined();
   });
 });
