@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, registerClient, type RegisteredClient } from '../helpers/admin';
 import { registerApi, type RegisteredApi } from '../helpers/apis';
 import { authorizeUrl, loginAndConsent, newBrowser, parseForm, postForm, visit } from '../helpers/interaction';
+import { appWith } from '../helpers/par';
 import { discover, pkce, viaWorker } from '../helpers/rp';
 import { basic, call, ISSUER } from '../helpers/worker';
 
@@ -169,6 +170,20 @@ describe('audience-restricted access tokens (RFC 8707 §2.2, RFC 9068 §3)', () 
     const { as, rp, response } = await tokensFor('openid profile', []);
     const body = await oauth.processAuthorizationCodeResponse(as, rp, response, { expectedNonce: oauth.expectNoNonce });
     expect(decodeJwt(body.access_token)).toMatchObject({ aud: `${ISSUER}/userinfo`, scope: 'openid profile' });
+  });
+
+  it('makes DEFAULT_RESOURCE the audience of a request without resource beyond OpenID scopes (RFC 8707 §2, RFC 9068 §3)', async () => {
+    const send = appWith({ DEFAULT_RESOURCE: orders.identifier });
+    const token = async (scope: string) => {
+      const res = await send('/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client.client_id, client.client_secret!) },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
+      });
+      expect(res.status).toBe(200);
+      return decodeJwt((await res.json<{ access_token: string }>()).access_token);
+    };
+    expect(await token('orders:read stock:read')).toMatchObject({ aud: orders.identifier, scope: 'orders:read' });
   });
 
   it('issues a client_credentials token for one resource with only its scopes (RFC 8707 §2.2, RFC 6749 §4.4)', async () => {
