@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createUser, registerClient, type RegisteredClient } from '../helpers/admin';
 import { registerApi, type RegisteredApi } from '../helpers/apis';
 import { authorizeUrl, loginAndConsent, newBrowser, parseForm, postForm, visit } from '../helpers/interaction';
-import { appWith } from '../helpers/par';
+import { clientKey, requestObject } from '../helpers/jwt';
+import { appWith, storedRequest } from '../helpers/par';
 import { discover, pkce, viaWorker } from '../helpers/rp';
 import { basic, call, ISSUER } from '../helpers/worker';
 
@@ -170,6 +171,18 @@ describe('audience-restricted access tokens (RFC 8707 §2.2, RFC 9068 §3)', () 
     const { as, rp, response } = await tokensFor('openid profile', []);
     const body = await oauth.processAuthorizationCodeResponse(as, rp, response, { expectedNonce: oauth.expectNoNonce });
     expect(decodeJwt(body.access_token)).toMatchObject({ aud: `${ISSUER}/userinfo`, scope: 'openid profile' });
+  });
+
+  it('takes resources from a request object as an array, and refuses a malformed member (RFC 9101 §4, RFC 8707 §2)', async () => {
+    const key = await clientKey('ES256');
+    const own = await registerClient({ token_endpoint_auth_method: 'client_secret_basic', jwks: { keys: [key.publicJwk] }, scope: 'orders:read stock:read' });
+    const claims = { response_type: 'code', redirect_uri: REDIRECT, scope: 'orders:read stock:read', code_challenge: (await pkce()).code_challenge, code_challenge_method: 'S256' };
+    const ok = await post('/par', [['request', await requestObject(own.client_id, key, { ...claims, resource: [orders.identifier, stock.identifier] })]], own);
+    expect(ok.status).toBe(201);
+    const stored = await storedRequest((await ok.json<{ request_uri: string }>()).request_uri);
+    expect(stored?.request.resource).toBe(`${orders.identifier} ${stock.identifier}`);
+    const bad = await post('/par', [['request', await requestObject(own.client_id, key, { ...claims, resource: [orders.identifier, 'relative/path'] })]], own);
+    expect(await errorOf(bad)).toBe('invalid_target');
   });
 
   it('makes DEFAULT_RESOURCE the audience of a request without resource beyond OpenID scopes (RFC 8707 §2, RFC 9068 §3)', async () => {
