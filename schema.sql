@@ -121,3 +121,17 @@ CREATE TABLE IF NOT EXISTS grants (
 );
 CREATE INDEX IF NOT EXISTS grants_sub ON grants (sub, client_id);
 CREATE INDEX IF NOT EXISTS grants_client ON grants (client_id);
+
+-- APIs (resource servers, RFC 8707): the audiences of access tokens requested with `resource`.
+-- `client_id` names the confidential client (a `clients` row) the API introspects with.
+CREATE TABLE IF NOT EXISTS apis (
+  identifier TEXT PRIMARY KEY,      -- absolute URI without fragment (RFC 8707 §2); the tokens' `aud`
+  name TEXT NOT NULL,
+  scopes TEXT NOT NULL DEFAULT '[]', -- JSON [{"name", "description"}]
+  access_token_lifetime INTEGER,    -- seconds; NULL means ACCESS_TOKEN_LIFETIME
+  access_token_signing_alg TEXT,    -- NULL means ACCESS_TOKEN_ALG
+  allow_refresh INTEGER NOT NULL DEFAULT 1,
+  authorization_details_types TEXT, -- JSON {"<type>": <JSON Schema of one object>} (RFC 9396)
+  client_id TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);

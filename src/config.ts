@@ -54,6 +54,22 @@ function text(env: string, meaning: string, secret = false): Setting<string | un
   return { env, meaning, secret, parse: (v) => v };
 }
 
+function parsesAsUrl(value: string): boolean {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An absolute URI without fragment (RFC 8707 §2), or unset. */
+function parseResource(v: string | undefined, name: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (/[\s#]/.test(v) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) || !parsesAsUrl(v)) throw new ConfigError(name, 'must be an absolute URI without a fragment (RFC 8707 §2)');
+  return v;
+}
+
 function parseIssuer(v: string | undefined, name: string): string {
   let url: URL;
   try {
@@ -101,6 +117,7 @@ export const SETTINGS = {
   accessTokenAlg: { env: 'ACCESS_TOKEN_ALG', default: 'ES256', meaning: 'access token signature algorithm; one of `SIGNING_ALGS`', parse: parseAlg },
   jwksMaxAge: integer('JWKS_MAX_AGE', 300, 0, 12 * 3600, '`Cache-Control: max-age` of `/jwks` (s; plus 60 s `stale-while-revalidate`); a new key is published this long (plus the 5-minute isolate key cache) before it signs, and a retired key stays that much longer'),
   keyRotationInterval: integer('KEY_ROTATION_INTERVAL', 90 * DAY, 0, 3650 * DAY, 'seconds between scheduled key rotations (the cron trigger stages the next keys this long after the current ones began signing); `0` turns scheduled rotation off; otherwise at least one day'),
+  defaultResource: { env: 'DEFAULT_RESOURCE', meaning: 'identifier of a registered API that is the audience of access tokens requested without `resource` whose scope goes beyond OpenID Connect scopes; unset means the UserInfo endpoint (README "APIs and resource indicators")', parse: parseResource },
   fapi2: flag('FAPI2', false, 'FAPI 2.0 rules for every client: client assertion `aud` must be the issuer, PKCE for all'),
   allowPkcePlain: flag('ALLOW_PKCE_PLAIN', false, 'accept `code_challenge_method=plain` (RFC 9700 §2.1.1 advises against it)'),
   requirePkceForAll: flag('REQUIRE_PKCE_FOR_ALL', false, 'PKCE for confidential clients too (always on for public clients)'),

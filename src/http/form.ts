@@ -43,6 +43,17 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
+/** RFC 8707 §2: the one parameter that may repeat; its values are kept space separated (a URI holds no space). */
+const RESOURCE = 'resource';
+
+function addResource(params: Map<string, string>, value: string): void {
+  // A space inside one value becomes a tab, so it still fails as one malformed URI where `resource` is read
+  // (invalid_target, oauth/resources.ts) instead of passing as two; endpoints that ignore `resource` stay unaffected.
+  const kept = value.replaceAll(' ', '\t');
+  const previous = params.get(RESOURCE);
+  if (kept !== '') params.set(RESOURCE, previous === undefined ? kept : `${previous} ${kept}`);
+}
+
 /**
  * A parameter name as an error may repeat it: one shaped like a parameter
  * name, up to 40 characters; anything else is request input an error must not
@@ -54,12 +65,16 @@ function nameForError(name: string): string {
 
 /**
  * Parses form parameters. A parameter given twice is `invalid_request`
- * (RFC 6749 §3.1, RFC 9126 §2.1); an empty value counts as omitted (RFC 6749 §3.1).
+ * (RFC 6749 §3.1, RFC 9126 §2.1), except `resource` (RFC 8707 §2); an empty value counts as omitted (RFC 6749 §3.1).
  */
 export function parseParams(text: string): Map<string, string> {
   const params = new Map<string, string>();
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(text)) {
+    if (name === RESOURCE) {
+      addResource(params, value);
+      continue;
+    }
     if (seen.has(name)) throw new InvalidRequest(`${nameForError(name)} is included more than once`);
     seen.add(name);
     if (value !== '') params.set(name, value);

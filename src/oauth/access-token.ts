@@ -38,14 +38,18 @@ export interface AccessTokenDeps {
 /**
  * The `aud` of every access token: the one protected resource this server
  * hosts, its UserInfo endpoint (RFC 9068 §3: without a `resource` parameter a
- * default resource is used). Resource indicators (RFC 8707) would widen it.
+ * default resource is used). Tokens for a registered API carry its identifier
+ * instead (RFC 8707 §2, oauth/resources.ts).
  */
 export function accessTokenAudience(config: Config): string {
   return endpoints(config).userinfo;
 }
 
-/** The token's own claims; `iat` and `exp` come from the caller's one reading of the clock, so `expires_in` is exact. */
-export type AccessTokenInput = Omit<AccessTokenClaims, 'iss' | 'aud'>;
+/**
+ * The token's own claims; `iat` and `exp` come from the caller's one reading of the clock, so `expires_in` is exact.
+ * `aud` defaults to the UserInfo endpoint.
+ */
+export type AccessTokenInput = Omit<AccessTokenClaims, 'iss' | 'aud'> & { aud?: string };
 
 /** An issued access token with its claims and its `token_type` (RFC 6749 §7.1), which the claims decide. */
 export interface IssuedAccessToken {
@@ -54,12 +58,12 @@ export interface IssuedAccessToken {
   claims: AccessTokenClaims;
 }
 
-/** Signs an access token with `config.accessTokenAlg` and `typ: at+jwt` (RFC 9068 §2.1). */
-export async function issueAccessToken(input: AccessTokenInput, deps: AccessTokenDeps): Promise<IssuedAccessToken> {
+/** Signs an access token with `alg` (default `config.accessTokenAlg`) and `typ: at+jwt` (RFC 9068 §2.1). */
+export async function issueAccessToken(input: AccessTokenInput, deps: AccessTokenDeps, alg: string = deps.config.accessTokenAlg): Promise<IssuedAccessToken> {
   const { config } = deps;
-  const claims: AccessTokenClaims = { iss: config.issuer, aud: accessTokenAudience(config), ...input };
+  const claims: AccessTokenClaims = { iss: config.issuer, ...input, aud: input.aud ?? accessTokenAudience(config) };
   for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name as keyof AccessTokenClaims];
-  return { access_token: await signJwt({ ...claims }, config.accessTokenAlg, deps.keys, AT_TYP), token_type: tokenTypeOf(claims), claims };
+  return { access_token: await signJwt({ ...claims }, alg, deps.keys, AT_TYP), token_type: tokenTypeOf(claims), claims };
 }
 
 export type VerifyAccessTokenResult = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: string };
@@ -79,9 +83,11 @@ function hasClaimTypes(payload: JWTPayload): payload is JWTPayload & Omit<Access
 /**
  * Validates an access token this server issued (RFC 9068 §4): signature by one
  * of the server's keys, `typ: at+jwt`, issuer, audience and expiry. It does not
- * ask the grant whether the token was revoked; callers do that next.
+ * ask the grant whether the token was revoked; callers do that next. The
+ * audience is the UserInfo endpoint unless the caller checks it itself
+ * (`audience: null`: introspection and revocation see every API's tokens).
  */
-export async function verifyAccessToken(token: string, deps: AccessTokenDeps): Promise<VerifyAccessTokenResult> {
+export async function verifyAccessToken(token: string, deps: AccessTokenDeps, audience: string | null = accessTokenAudience(deps.config)): Promise<VerifyAccessTokenResult> {
   const { config } = deps;
   // Only the canonical form we issue (RFC 7515 §7.1: unpadded base64url): jose's decoder also takes `=` padding
   // and surrounding whitespace, which would make `<token>==` or `<token> ` a second spelling of one token.
@@ -91,7 +97,7 @@ export async function verifyAccessToken(token: string, deps: AccessTokenDeps): P
       algorithms: config.signingAlgs,
       typ: AT_TYP,
       issuer: config.issuer,
-      audience: accessTokenAudience(config),
+      ...(audience !== null && { audience }),
       requiredClaims: REQUIRED,
       currentDate: new Date(deps.now() * 1000),
     });

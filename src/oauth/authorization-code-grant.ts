@@ -2,10 +2,11 @@ import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
 import { presentedPkce, type CodeBindings } from './authorization-code';
-import { InvalidGrant, InvalidRequest } from './errors';
+import { InvalidGrant, InvalidRequest, InvalidTarget } from './errors';
 import { joinToken, splitToken } from './grant-data';
 import { mayIssueRefreshToken } from './refresh-token';
 import { sameRegistration } from './registration-instance';
+import { accessTokenExpiry, grantAudience, parseResources, refreshAllowed } from './resources';
 import type { ClientRequest } from './request-input';
 import { mintGrantTokens, newJti, type TokenDeps, type TokenResponse } from './token-response';
 import type { StoredClient } from './types';
@@ -57,6 +58,8 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
   };
   const parts = splitToken(code);
   if (!parts) throw new InvalidGrant(INVALID_CODE);
+  // Malformed resources are refused before the code is consumed; whether one was granted is known only after.
+  if (parseResources(form.get('resource')).length > 1) throw new InvalidTarget('name one resource per token request: an access token has one audience (RFC 8707 section 2.2)');
 
   const { config } = deps;
   const now = deps.now();
@@ -85,15 +88,17 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
     await deps.grants.grant(parts.handle).revoke();
     throw new InvalidGrant(INVALID_CODE);
   }
+  const [audience, refreshable] = await Promise.all([grantAudience(data, form.get('resource'), deps), refreshAllowed(data.resource, deps.apis)]);
   return mintGrantTokens({
     client,
     handle: parts.handle,
     data,
     scope: data.scope,
+    audience,
     jti: newJti(),
     iat: now,
-    exp: at_exp,
-    refresh_token: refresh && mayIssueRefreshToken(client, data.scope) ? joinToken(parts.handle, refresh) : undefined,
+    exp: accessTokenExpiry(audience, now, config, Math.max(at_exp, refresh_expires_at ?? 0)),
+    refresh_token: refresh && refreshable && mayIssueRefreshToken(client, data.scope) ? joinToken(parts.handle, refresh) : undefined,
     include_nonce: true,
     grant_type: 'authorization_code',
   }, deps);

@@ -3,6 +3,7 @@ import { PROMPTS } from './capabilities';
 import { resolveClientPolicy } from './client-policy';
 import { InvalidRequest, InvalidScope, UnauthorizedClient, UnsupportedResponseType } from './errors';
 import { matchesRedirectUri } from './redirect-uri';
+import { parseResources } from './resources';
 import { parseScope } from './token-scope';
 import { RESPONSE_MODES, type AuthorizationRequest, type Client, type ResponseMode } from './types';
 
@@ -137,6 +138,8 @@ export function validateAuthorizationRequest(params: Map<string, string>, client
   const prompt = validatePrompt(params.get('prompt'));
   if (prompt !== undefined) request.prompt = prompt;
   if (maxAge !== undefined) request.max_age = Number(maxAge);
+  const resource = params.get('resource');
+  if (resource !== undefined) request.resource = parseResources(resource).join(' ');
   const claims = validateClaims(params.get('claims'));
   if (claims !== undefined) request.claims = claims;
   return request;

@@ -1,7 +1,8 @@
 import { logEvent } from '../log';
 import { issueAccessToken } from './access-token';
 import { SCOPES } from './capabilities';
-import { InvalidScope, UnauthorizedClient } from './errors';
+import { InvalidScope, InvalidTarget, UnauthorizedClient } from './errors';
+import { accessTokenExpiry, grantAudience, loadResources, parseResources, type TokenAudience } from './resources';
 import type { ClientRequest } from './request-input';
 import { newJti, type TokenDeps, type TokenResponse } from './token-response';
 import { parseScope } from './token-scope';
@@ -27,6 +28,27 @@ export function clientCredentialsScope(client: StoredClient, requested: string |
 }
 
 /**
+ * The audience of a client credentials token (RFC 8707 §2.2): the one
+ * `resource` named, a registered API the client may request, else the
+ * default audience. An explicitly requested scope the API does not define is
+ * `invalid_scope`; the registered default scope is narrowed to the API's.
+ */
+async function clientCredentialsAudience(
+  client: StoredClient, scope: string, explicit: boolean, resource: string | undefined, deps: TokenDeps,
+): Promise<TokenAudience> {
+  const named = parseResources(resource);
+  if (named.length > 1) throw new InvalidTarget('name one resource per token request: an access token has one audience (RFC 8707 section 2.2)');
+  if (named.length === 0) return grantAudience({ scope }, undefined, deps);
+  const [api] = await loadResources(named, client, deps.apis);
+  const audience = await grantAudience({ scope, resource: named }, undefined, deps);
+  if (explicit && audience.scope !== scope) {
+    const own = new Set(api!.scopes.map((s) => s.name));
+    throw new InvalidScope(`scope "${scope.split(' ').find((s) => !own.has(s))}" is not a scope of resource "${api!.identifier}" (RFC 8707 section 2.2)`);
+  }
+  return audience;
+}
+
+/**
  * The client credentials grant (RFC 6749 §4.4): a confidential client gets an
  * access token for itself, `sub` = its client_id (RFC 9068 §2.2). No refresh
  * token (§4.4.3) and no ID token. The token names no grant object, so it lives
@@ -35,11 +57,15 @@ export function clientCredentialsScope(client: StoredClient, requested: string |
 export async function clientCredentialsGrant(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
   const { client, form } = request;
   if (isPublicClient(client)) throw new UnauthorizedClient('client_credentials needs an authenticated client (RFC 6749 section 4.4)');
-  const scope = clientCredentialsScope(client, form.get('scope'));
+  const requested = form.get('scope');
+  const audience = await clientCredentialsAudience(client, clientCredentialsScope(client, requested), requested !== undefined, form.get('resource'), deps);
+  const { scope } = audience;
   const jti = newJti();
   const now = deps.now();
-  const exp = now + deps.config.accessTokenLifetime;
-  const { access_token, token_type } = await issueAccessToken({ sub: client.client_id, client_id: client.client_id, scope, jti, iat: now, exp }, deps);
+  const exp = accessTokenExpiry(audience, now, deps.config);
+  const { access_token, token_type } = await issueAccessToken(
+    { sub: client.client_id, aud: audience.aud, client_id: client.client_id, scope, jti, iat: now, exp }, deps, audience.api?.access_token_signing_alg,
+  );
   logEvent('token_issued', { request_id: deps.requestId, client_id: client.client_id, grant_type: 'client_credentials', jti });
   return { access_token, token_type, expires_in: exp - now, scope };
 }

@@ -49,6 +49,7 @@ export async function completeAuthorization(
     ...(session.acr !== undefined && { acr: session.acr }),
     ...(request.nonce !== undefined && { nonce: request.nonce }),
     ...(granted.claims !== undefined && { claims: granted.claims }),
+    ...(request.resource !== undefined && { resource: request.resource.split(' ') }),
     require_auth_time: requiresAuthTime(request),
     client_id_issued_at: client.client_id_issued_at,
   };

@@ -37,6 +37,8 @@ export function serverMetadata(config: Config): Record<string, unknown> {
     revocation_endpoint_auth_signing_alg_values_supported: authAlgs,
     introspection_endpoint_auth_methods_supported: confidentialMethods,
     introspection_endpoint_auth_signing_alg_values_supported: authAlgs,
+    // RFC 9701 §7: JWT introspection responses are signed with the access-token key.
+    introspection_signing_alg_values_supported: [config.accessTokenAlg],
     id_token_signing_alg_values_supported: config.signingAlgs,
     authorization_signing_alg_values_supported: config.signingAlgs,
     authorization_encryption_alg_values_supported: JWE_ALGS,

@@ -12,6 +12,7 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'unsupported_response_type'
   | 'invalid_scope'
+  | 'invalid_target'
   | 'access_denied'
   | 'server_error'
   | 'temporarily_unavailable'
@@ -110,6 +111,8 @@ export const UnauthorizedClient = define('UnauthorizedClient', 'unauthorized_cli
 export const UnsupportedGrantType = define('UnsupportedGrantType', 'unsupported_grant_type', 400);
 export const UnsupportedResponseType = define('UnsupportedResponseType', 'unsupported_response_type', 400);
 export const InvalidScope = define('InvalidScope', 'invalid_scope', 400);
+/** RFC 8707 §2: a `resource` that is malformed, unknown, or not permitted to the client. */
+export const InvalidTarget = define('InvalidTarget', 'invalid_target', 400);
 export const AccessDenied = define('AccessDenied', 'access_denied', 400);
 export const ServerError = define('ServerError', 'server_error', 500);
 export const TemporarilyUnavailable = define('TemporarilyUnavailable', 'temporarily_unavailable', 503);

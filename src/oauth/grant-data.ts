@@ -21,6 +21,8 @@ export interface GrantData {
   client_id_issued_at?: number;
   /** Whether the ID token must carry auth_time (max_age was sent, or auth_time requested as essential). */
   require_auth_time?: boolean;
+  /** The granted resource indicators (RFC 8707 §2), in request order; absent means the default audience. */
+  resource?: string[];
 }
 
 /**

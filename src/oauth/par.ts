@@ -1,11 +1,12 @@
 import type { Config } from '../config';
 import { randomToken } from '../crypto/random';
 import type { PushedRequestStore } from '../storage/ports';
-import type { RemoteJwksPort } from '../storage/ports';
+import type { ApiStore, RemoteJwksPort } from '../storage/ports';
 import { validateAuthorizationRequest } from './authorization-request';
 import { InvalidRequest, InvalidRequestObject } from './errors';
 import type { ParHookContext, ParHooks } from './hooks';
 import { verifyRequestObject } from './request-object';
+import { checkAuthorizationResources } from './resources';
 import type { ClientRequest } from './request-input';
 import type { AuthorizationRequest, StoredClient } from './types';
 
@@ -29,6 +30,7 @@ export interface ParDeps {
   config: Config;
   pushedRequests: PushedRequestStore;
   remoteJwks: RemoteJwksPort;
+  apis: ApiStore;
   hooks: ParHooks;
   now: () => number;
   requestId: string;
@@ -82,6 +84,7 @@ export async function pushAuthorizationRequest(request: ClientRequest, deps: Par
     if (changed) validated = validateAuthorizationRequest(asParams({ ...changed, client_id: client.client_id }), client, config);
   }
 
+  await checkAuthorizationResources(validated, client, deps.apis);
   const handle = randomToken(32);
   await deps.pushedRequests.put(handle, { client_id: client.client_id, request: validated, expires_at: now + lifetime }, lifetime);
   let body: Record<string, unknown> = { request_uri: REQUEST_URI_PREFIX + handle, expires_in: lifetime };

@@ -3,7 +3,8 @@ import type { GrantHandle } from '../storage/ports';
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
-import { InvalidGrant, InvalidRequest } from './errors';
+import { InvalidGrant, InvalidRequest, InvalidTarget } from './errors';
+import { accessTokenExpiry, grantAudience, parseResources, type TokenAudience } from './resources';
 import { joinToken, splitToken } from './grant-data';
 import type { ClientRequest } from './request-input';
 import { sameRegistration } from './registration-instance';
@@ -52,11 +53,17 @@ function refused(reason: string, client: StoredClient, deps: TokenDeps): never {
   throw new InvalidGrant(INVALID_REFRESH);
 }
 
+/** An API registered without refresh (`allow_refresh: false`) gets no token from a refresh (its choice, README). */
+function assertRefreshable(audience: TokenAudience): void {
+  if (audience.api && !audience.api.allow_refresh) throw new InvalidGrant(`refresh tokens may not carry resource "${audience.aud}"`);
+}
+
 /**
  * The refresh token grant (RFC 6749 §6) with rotation: the presented token is
  * exchanged in one atomic step of its grant object for a new one. `scope` may
- * narrow the new access token's scope, never widen it. A token presented by
- * another client is treated as stolen and its grant revoked.
+ * narrow the new access token's scope, never widen it, and `resource` may name
+ * one of the granted resources (RFC 8707 §2.2). A token presented by another
+ * client is treated as stolen and its grant revoked.
  */
 export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
   const { client, form } = request;
@@ -66,17 +73,20 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
   if (!parts) throw new InvalidGrant(INVALID_REFRESH);
   const requested = form.get('scope');
   if (requested !== undefined) parseScope(requested);
+  const resource = form.get('resource');
+  if (parseResources(resource).length > 1) throw new InvalidTarget('name one resource per token request: an access token has one audience (RFC 8707 section 2.2)');
   const now = deps.now();
   const grant = deps.grants.grant(parts.handle);
   const presented_hash = await sha256b64(parts.secret);
 
-  if (requested !== undefined) {
-    // Check the scope before rotating: a refused request must not cost the client its token.
+  if (requested !== undefined || resource !== undefined) {
+    // Check scope and resource before rotating: a refused request must not cost the client its token.
     const check = await grant.checkRefresh({ presented_hash, now, grace_seconds: refreshGraceFor(client, deps.config) });
     if (!check.ok) refused(check.reason, client, deps);
     const owner = check.data.client_id;
     if (!sameRegistration(check.data, client)) await revokeStolen(grant, client, owner, deps);
-    narrowScope(check.data.scope, requested);
+    const audience = await grantAudience({ ...check.data, scope: narrowScope(check.data.scope, requested) }, resource, deps);
+    assertRefreshable(audience);
   }
 
   const next = randomToken(32);
@@ -85,14 +95,18 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
   if (!result.ok) refused(result.reason, client, deps);
   const data = result.data;
   if (!sameRegistration(data, client)) await revokeStolen(grant, client, data.client_id, deps);
+  const scope = narrowScope(data.scope, requested);
+  const audience = await grantAudience({ ...data, scope }, resource, deps);
+  assertRefreshable(audience);
   return mintGrantTokens({
     client,
     handle: parts.handle,
     data,
-    scope: narrowScope(data.scope, requested),
+    scope,
+    audience,
     jti: newJti(),
     iat: now,
-    exp: Math.min(now + deps.config.accessTokenLifetime, result.refresh_expires_at),
+    exp: accessTokenExpiry(audience, now, deps.config, result.refresh_expires_at),
     refresh_token: joinToken(parts.handle, next),
     include_nonce: false,
     grant_type: 'refresh_token',

@@ -15,9 +15,14 @@ export interface VerifiedRequestObject {
 }
 
 function toParam(name: string, value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') {
+    if (name === 'resource' && /\s/.test(value)) throw new InvalidRequestObject('request object resource must be an absolute URI or an array of them (RFC 8707 section 2)');
+    return value;
+  }
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'object' && value !== null && name === 'claims') return JSON.stringify(value);
+  // RFC 8707 §2: several resources are an array of strings here, space separated as the form parser keeps them.
+  if (name === 'resource' && Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '' && !/\s/.test(v))) return value.join(' ');
   throw new InvalidRequestObject(`request object claim ${paramForError(name)} has an unsupported type`);
 }
 

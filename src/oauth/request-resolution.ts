@@ -1,12 +1,13 @@
 import type { Config } from '../config';
 import { randomToken } from '../crypto/random';
-import type { ClientStore, PushedRequestStore, RemoteJwksPort, ResolvedRequest } from '../storage/ports';
+import type { ApiStore, ClientStore, PushedRequestStore, RemoteJwksPort, ResolvedRequest } from '../storage/ports';
 import { MAX_PARAM, validateAuthorizationRequest } from './authorization-request';
 import type { ResponseTarget } from './authorization-response';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import { REQUEST_URI_PREFIX } from './par';
 import { matchesRedirectUri } from './redirect-uri';
 import { verifyRequestObject } from './request-object';
+import { checkAuthorizationResources } from './resources';
 import { RESPONSE_MODES, type Client, type ResponseMode, type StoredClient } from './types';
 
 /**
@@ -22,6 +23,7 @@ export interface ResolutionDeps {
   clients: ClientStore;
   pushedRequests: PushedRequestStore;
   remoteJwks: RemoteJwksPort;
+  apis: ApiStore;
   now: () => number;
 }
 
@@ -105,7 +107,8 @@ export async function requestParameters(params: Map<string, string>, client: Sto
 }
 
 /** Validates a front-channel request as at the PAR endpoint; its code gets a fresh grant handle. */
-export function resolvePlainRequest(params: Map<string, string>, client: StoredClient, config: Config): ResolvedRequest {
-  const request = validateAuthorizationRequest(params, client, config);
+export async function resolvePlainRequest(params: Map<string, string>, client: StoredClient, deps: ResolutionDeps): Promise<ResolvedRequest> {
+  const request = validateAuthorizationRequest(params, client, deps.config);
+  await checkAuthorizationResources(request, client, deps.apis);
   return { client_id: client.client_id, request, handle: randomToken(32), par: false };
 }

@@ -40,7 +40,8 @@ async function revokeRefreshToken(client: StoredClient, parts: { handle: string;
 }
 
 async function revokeAccessToken(client: StoredClient, token: string, deps: RevocationDeps): Promise<string> {
-  const verified = await verifyAccessToken(token, deps);
+  // Any audience (RFC 8707): a client revokes its tokens for registered APIs too.
+  const verified = await verifyAccessToken(token, deps, null);
   if (!verified.ok) return verified.reason;
   const { claims } = verified;
   if (claims.client_id !== client.client_id) return 'other_client';

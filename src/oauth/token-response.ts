@@ -1,12 +1,13 @@
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
 import type { GrantPort } from '../storage/ports';
-import type { UserStore } from '../storage/ports';
+import type { ApiStore, UserStore } from '../storage/ports';
 import { issueAccessToken, type AccessTokenDeps } from './access-token';
 import { requestedClaims, selectUserClaims } from './claims';
 import type { GrantData } from './grant-data';
 import { issueIdToken } from './id-token';
 import { hasScope } from './token-scope';
+import type { TokenAudience } from './resources';
 import type { TokenType } from './token-type';
 import type { StoredClient } from './types';
 
@@ -14,6 +15,7 @@ import type { StoredClient } from './types';
 export interface TokenDeps extends AccessTokenDeps {
   grants: GrantPort;
   users: UserStore;
+  apis: ApiStore;
   requestId: string;
 }
 
@@ -31,8 +33,10 @@ export interface GrantTokensInput {
   client: StoredClient;
   handle: string;
   data: GrantData;
-  /** The access token's scope (the granted scope, or a narrower one on refresh). */
+  /** The granted scope, or a narrower one on refresh: decides the ID token (`openid`). */
   scope: string;
+  /** Who the access token is for and the part of `scope` it carries (RFC 8707 §2.2, oauth/resources.ts). */
+  audience: TokenAudience;
   jti: string;
   /** Epoch seconds, from the same clock reading as `exp`. */
   iat: number;
@@ -55,21 +59,21 @@ export function newJti(): string {
  * touches no database.
  */
 export async function mintGrantTokens(input: GrantTokensInput, deps: TokenDeps): Promise<TokenResponse> {
-  const { client, data } = input;
+  const { client, data, audience } = input;
   const openid = hasScope(input.scope, 'openid');
   const wanted = openid ? requestedClaims(data.claims, 'id_token') : [];
   const [at, user] = await Promise.all([
     issueAccessToken({
-      sub: data.sub, client_id: client.client_id, scope: input.scope, jti: input.jti, iat: input.iat, exp: input.exp,
+      sub: data.sub, aud: audience.aud, client_id: client.client_id, scope: audience.scope, jti: input.jti, iat: input.iat, exp: input.exp,
       auth_time: data.auth_time, acr: data.acr, amr: data.amr, sid: data.sid, grant: input.handle,
-    }, deps),
+    }, deps, audience.api?.access_token_signing_alg),
     wanted.length ? deps.users.get(data.sub) : null,
   ]);
   const body: TokenResponse = {
     access_token: at.access_token,
     token_type: at.token_type,
     expires_in: input.exp - input.iat,
-    scope: input.scope,
+    scope: audience.scope,
   };
   if (input.refresh_token) body.refresh_token = input.refresh_token;
   if (openid) {

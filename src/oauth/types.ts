@@ -78,4 +78,6 @@ export interface AuthorizationRequest {
   ui_locales?: string;
   claims?: string;
   id_token_hint?: string;
+  /** RFC 8707 §2 resource indicators, space separated (a URI holds no space). */
+  resource?: string;
 }

@@ -2,12 +2,13 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { logEvent } from '../log';
 import { adminAuth } from '../middleware/admin-auth';
-import { readBody } from '../http/form';
+import { readJson } from '../http/json';
 import { publicView, registerClient, replaceClient } from '../oauth/client-registration';
 import { InvalidRequest, NotFound, OAuthError } from '../oauth/errors';
 import { createUser } from '../oauth/users';
 import { deleteClient, deleteUser } from '../oauth/account-lifecycle';
 import { adminSessionRoutes } from './admin-sessions';
+import { adminApiRoutes } from './admin-apis';
 import { logoutDeliveryRoutes } from './admin-logout-deliveries';
 import { adminUserSecurityRoutes } from './admin-users-security';
 
@@ -17,17 +18,7 @@ adminRoutes.use('*', adminAuth);
 adminRoutes.route('/logout-deliveries', logoutDeliveryRoutes);
 adminRoutes.route('/users', adminSessionRoutes);
 adminRoutes.route('/users', adminUserSecurityRoutes);
-
-async function readJson(c: Context<AppEnv>): Promise<unknown> {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new InvalidRequest('Content-Type must be application/json');
-  const text = await readBody(c.req.raw, c.get('services').config.maxBodyBytes);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InvalidRequest('the body is not valid JSON');
-  }
-}
+adminRoutes.route('/apis', adminApiRoutes);
 
 function audit(c: Context<AppEnv>, event: string, fields: Record<string, string>): void {
   logEvent(event, { request_id: c.get('requestId'), ...fields });

@@ -34,7 +34,7 @@ async function resolveRequest(c: Context<AppEnv>, params: Map<string, string>, c
   c.set('responseTarget', provisionalTarget(params, client));
   const effective = await requestParameters(params, client, services);
   c.set('responseTarget', provisionalTarget(effective, client));
-  return resolvePlainRequest(effective, client, services.config);
+  return resolvePlainRequest(effective, client, services);
 }
 
 authorizeRoutes.on(['GET', 'POST'], '/', async (c) => {

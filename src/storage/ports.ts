@@ -216,3 +216,4 @@ export interface GrantPort {
 }
 export type * from './lifecycle-index-port';
 export type * from './logout-delivery-port';
+export type * from './api-port';

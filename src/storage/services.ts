@@ -1,6 +1,9 @@
 import { getConfig, type Config } from '../config';
 import type { Env } from '../env';
 import { CachedClientStore, D1ClientStore } from './d1-clients';
+import { CachedApiStore, D1ApiStore } from './d1-apis';
+import type { ResourceServer } from '../oauth/resource-server';
+import type { ApiStore } from './api-port';
 import { DurableKeyStore, KEY_CACHE_MS, StaticKeyStore } from './do-keys';
 import { IsolateCache } from './isolate-cache';
 import type { StoredClient } from '../oauth/types';
@@ -42,6 +45,8 @@ export interface Services {
   /** Epoch seconds. */
   now: () => number;
   clients: ClientStore;
+  /** Registered APIs (RFC 8707 resource servers), cached like client registrations. */
+  apis: ApiStore;
   pushedRequests: PushedRequestStore;
   replay: ReplayStore;
   keys: KeyStorePort;
@@ -73,6 +78,7 @@ export function getServices(raw: Env): Services {
     config,
     now,
     clients: new CachedClientStore(new D1ClientStore(env.DB), new IsolateCache<StoredClient | null>(cacheMs, CACHE_ENTRIES), tenant, new IsolateCache<OriginUse>(cacheMs, CACHE_ENTRIES)),
+    apis: new CachedApiStore(new D1ApiStore(env.DB), new IsolateCache<ResourceServer | null>(cacheMs, CACHE_ENTRIES), tenant),
     pushedRequests: new KvPushedRequestStore(env.PAR_KV, now),
     replay: new DurableReplayStore(env.REPLAY, now),
     keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, config.signingAlgs, keySchedule(config, KEY_CACHE_MS / 1000), now, new IsolateCache<KeyRing>(KEY_CACHE_MS, CACHE_ENTRIES), DEFAULT_TENANT),

@@ -11,6 +11,8 @@ export interface ConsentPageProps {
   scope: string;
   /** Claims asked for by name (`claims`, OpenID Connect Core §5.5), one line each. */
   claims: string[];
+  /** Descriptions of the requested API scopes, by scope name. */
+  apiScopes?: Record<string, { description: string; api: string }>;
   username: string;
   /** The hidden input naming the session this page is shown to. */
   binding: { name: string; value: string };
@@ -22,7 +24,7 @@ export interface ConsentPageProps {
  * words, and two submit buttons named `decision` with values `allow` and `deny`.
  */
 export function ConsentPage(props: ConsentPageProps) {
-  const scopes = [...describeScopes(props.scope), ...describeClaims(props.claims)];
+  const scopes = [...describeScopes(props.scope, props.apiScopes), ...describeClaims(props.claims)];
   return (
     <Layout title="Allow access" nonce={props.nonce}>
       <h1>Allow access?</h1>

@@ -8,11 +8,16 @@ const WORDS: Record<string, { name: string; detail: string }> = {
   offline_access: { name: 'Stay connected', detail: 'Keep access while you are not using the application' },
 };
 
-export function describeScopes(scope: string): { scope: string; name: string; detail: string }[] {
+/** `apiScopes`: the registered description and API name of each requested API scope (RFC 8707 resources). */
+export function describeScopes(scope: string, apiScopes: Record<string, { description: string; api: string }> = {}): { scope: string; name: string; detail: string }[] {
   return scope
     .split(' ')
     .filter(Boolean)
-    .map((s) => ({ scope: s, ...(WORDS[s] ?? { name: `Use “${s}”`, detail: 'A permission defined by the application' }) }));
+    .map((s) => {
+      const api = Object.hasOwn(apiScopes, s) ? apiScopes[s] : undefined;
+      const words = WORDS[s] ?? (api ? { name: api.description, detail: api.api } : { name: `Use “${s}”`, detail: 'A permission defined by the application' });
+      return { scope: s, ...words };
+    });
 }
 
 /** Standard claims in words (OpenID Connect Core §5.1), for claims asked for by name (§5.5). */

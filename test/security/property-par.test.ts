@@ -8,7 +8,8 @@ import { clientKey, requestObject } from '../helpers/jwt';
 import { authzParams, parKeys, storedSince } from '../helpers/par';
 
 /** RFC 9126 §2.3: the PAR endpoint answers the token endpoint's and the authorization endpoint's error codes. */
-const PAR_ERRORS = ['invalid_request', 'invalid_client', 'unauthorized_client', 'unsupported_response_type', 'invalid_scope', 'invalid_request_object', 'invalid_request_uri'];
+// invalid_target: a malformed, unknown or unpermitted `resource` (RFC 8707 §2), which fuzzed bodies may carry.
+const PAR_ERRORS = ['invalid_request', 'invalid_client', 'unauthorized_client', 'unsupported_response_type', 'invalid_scope', 'invalid_request_object', 'invalid_request_uri', 'invalid_target'];
 
 let clients: AuthClients;
 

@@ -10,7 +10,8 @@ import { clientKey } from '../helpers/jwt';
 import { basic } from '../helpers/worker';
 
 /** RFC 6749 §5.2: every error code the token endpoint may answer. */
-const TOKEN_ERRORS = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'];
+// invalid_target: a malformed, unknown or unpermitted `resource` (RFC 8707 §2), which fuzzed bodies may carry.
+const TOKEN_ERRORS = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'invalid_target'];
 const REDIRECT = 'https://rp.example/cb';
 const SCOPE = 'openid profile offline_access';
 

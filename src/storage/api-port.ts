@@ -1,0 +1,14 @@
+import type { ResourceServer } from '../oauth/resource-server';
+
+/** Registered APIs (RFC 8707 resource servers), table `apis`. */
+export interface ApiStore {
+  /** The API whose identifier is exactly `identifier` (RFC 8707 §2: compared as a string). */
+  get(identifier: string): Promise<ResourceServer | null>;
+  /** The API that authenticates at /introspect as `client_id`, if any. */
+  getByClientId(client_id: string): Promise<ResourceServer | null>;
+  list(options: { limit: number; after?: string }): Promise<ResourceServer[]>;
+  /** False when the identifier is taken. */
+  create(api: ResourceServer): Promise<boolean>;
+  replace(api: ResourceServer): Promise<boolean>;
+  remove(identifier: string): Promise<boolean>;
+}
