@@ -1,75 +1,19 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app';
-import type { Env } from '../../src/env';
 import { createUser, registerClient } from '../helpers/admin';
 import { parseForm, setCookies } from '../helpers/interaction';
 import { issueCode } from '../helpers/grant';
 import { clientAssertion, clientKey } from '../helpers/jwt';
 import { authzParams } from '../helpers/par';
-import { basic, form, ISSUER, testEnv, unique } from '../helpers/worker';
+import { countingApp } from '../helpers/storage-ops';
+import { basic, ISSUER, unique } from '../helpers/worker';
 
 /**
  * Storage operations per request, held as facts (issue 5: "PAR path exactly
  * one KV write, no Durable Object call and no D1 query when the client
  * registration is cached; token path one Durable Object round trip").
- * The app runs on the real local bindings; the proxies below only count.
+ * The app runs on the real local bindings behind counting proxies (test/helpers/storage-ops.ts).
  */
-type Counts = Record<string, number>;
-let counts: Counts = {};
-const bump = (key: string) => {
-  counts[key] = (counts[key] ?? 0) + 1;
-};
-
-/** Counts calls of `methods` (all methods when omitted) under `prefix.method`, then forwards to the real object. */
-function counting<T extends object>(target: T, prefix: string, methods?: string[], wrapResult?: (method: string, result: unknown) => unknown): T {
-  return new Proxy(target, {
-    get(obj, prop) {
-      const value = Reflect.get(obj, prop, obj) as unknown;
-      if (typeof value !== 'function' || typeof prop !== 'string') return value;
-      return (...args: unknown[]) => {
-        if (!methods || methods.includes(prop)) bump(`${prefix}.${prop}`);
-        const result = Reflect.apply(value as (...a: unknown[]) => unknown, obj, args);
-        return wrapResult ? wrapResult(prop, result) : result;
-      };
-    },
-  });
-}
-
-/** D1: `prepare`, `batch`, `exec` on the database, and `first`/`all`/`run`/`raw` on its statements (through `bind`). */
-function countingStatement(statement: D1PreparedStatement): D1PreparedStatement {
-  return counting(statement, 'D1', ['first', 'all', 'run', 'raw'], (method, result) =>
-    method === 'bind' ? countingStatement(result as D1PreparedStatement) : result);
-}
-
-function countingEnv(): Env {
-  const env = { ...testEnv } as Env;
-  env.PAR_KV = counting(testEnv.PAR_KV, 'KV', ['get', 'getWithMetadata', 'put', 'list', 'delete']);
-  env.DB = counting(testEnv.DB, 'D1', ['prepare', 'batch', 'exec'], (method, result) =>
-    method === 'prepare' ? countingStatement(result as D1PreparedStatement) : result);
-  for (const name of ['GRANTS', 'SESSIONS', 'KEYS', 'REPLAY', 'LIMITER'] as const) {
-    const ns = testEnv[name] as unknown as DurableObjectNamespace;
-    // Getting a stub is free; every method called on it is one round trip to the object.
-    (env as unknown as Record<string, unknown>)[name] = counting(ns, `DO.${name}`, [], (method, result) =>
-      method === 'get' || method === 'getByName' ? counting(result as object, `DO.${name}`) : result);
-  }
-  return env;
-}
-
-const env = countingEnv();
-const app = createApp();
-const send = (path: string, init: RequestInit = {}) => app.fetch(new Request(new URL(path, ISSUER), init), env);
-const post = (path: string, params: Record<string, string>, headers: Record<string, string> = {}) => {
-  const init = form(params);
-  return send(path, { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } });
-};
-
-/** The storage operations `run` caused, with its response status. */
-async function opsOf(run: () => Response | Promise<Response>): Promise<{ status: number; ops: Counts }> {
-  counts = {};
-  const res = await run();
-  await res.arrayBuffer();
-  return { status: res.status, ops: counts };
-}
+const { send, post, opsOf, reset } = countingApp();
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -100,7 +44,7 @@ function countingBrowser() {
 
 describe('storage operations per request (issue 5, docs/storage.md)', () => {
   beforeEach(() => {
-    counts = {};
+    reset();
   });
 
   it('PAR with client_secret_basic for a cached client: exactly one KV put, no KV read, no D1, no Durable Object (RFC 9126 §2)', async () => {
