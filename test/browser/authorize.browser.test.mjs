@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorker } from './wrangler-dev.mjs';
+import { startWorker, adminPost, CHROMIUM_ARGS } from './wrangler-dev.mjs';
 
 /**
  * The authorization code flow in a real browser (RFC 6749 §4.1, RFC 9126 §4,
@@ -14,7 +14,6 @@ import { startWorker } from './wrangler-dev.mjs';
  */
 const ADMIN_TOKEN = `browser-${randomBytes(12).toString('hex')}`;
 const SHOTS = 'test-results/browser';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let worker;
 let callbacks;
@@ -24,15 +23,7 @@ let context;
 
 const b64url = (buf) => buf.toString('base64url');
 
-async function admin(path, body) {
-  const res = await fetch(`${worker.issuer}/admin${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 201) throw new Error(`admin ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const admin = (path, body) => adminPost(worker, ADMIN_TOKEN, path, body);
 
 async function push(client, params) {
   const res = await fetch(`${worker.issuer}/par`, {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorker } from './wrangler-dev.mjs';
+import { startWorker, adminPost, CHROMIUM_ARGS } from './wrangler-dev.mjs';
 
 /**
  * Logout in a real browser: Front-Channel Logout 1.0 §3 (the RP's iframe is
@@ -18,22 +18,13 @@ import { startWorker } from './wrangler-dev.mjs';
  */
 const ADMIN_TOKEN = `browser-${randomBytes(12).toString('hex')}`;
 const SHOTS = 'test-results/browser';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let worker;
 let rpServer;
 let profile;
 let context;
 
-async function admin(path, body) {
-  const res = await fetch(`${worker.issuer}/admin${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 201) throw new Error(`admin ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const admin = (path, body) => adminPost(worker, ADMIN_TOKEN, path, body);
 
 const basic = (client) => `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`;
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorker } from './wrangler-dev.mjs';
+import { startWorker, adminPost, CHROMIUM_ARGS } from './wrangler-dev.mjs';
 
 /**
  * A single-page application in Chromium (OAuth 2.0 for Browser-Based
@@ -18,7 +18,6 @@ import { startWorker } from './wrangler-dev.mjs';
  */
 const ADMIN_TOKEN = `spa-${randomBytes(12).toString('hex')}`;
 const PASSWORD = 'correct horse battery staple';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let worker;
 let registered;
@@ -28,13 +27,7 @@ let user;
 let profile;
 let context;
 
-async function admin(path, body) {
-  const res = await fetch(`${worker.issuer}/admin${path}`, {
-    method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  if (res.status !== 201) throw new Error(`admin ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const admin = (path, body) => adminPost(worker, ADMIN_TOKEN, path, body);
 
 /** Serves the SPA: its page on `/` and `/cb`, its script and oauth4webapi as ES modules. `config()` is read per request. */
 async function startSpaServer(config) {

@@ -67,3 +67,17 @@ export async function startWorker({ adminToken }) {
   await stop();
   throw new Error(`wrangler dev did not start:\n${output}`);
 }
+
+/** Chromium flags for a quiet, headless, sandbox-less run in CI. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** POSTs `body` as JSON to the admin API of `worker` and returns the 201 answer's JSON; anything else throws. */
+export async function adminPost(worker, adminToken, path, body) {
+  const res = await fetch(`${worker.issuer}/admin${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`admin ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
