@@ -6,6 +6,7 @@
  * ConfigError naming the setting: the server refuses to run half-configured.
  */
 import { CLIENT_ASSERTION_ALGS, SIGNING_ALGS, type SigningAlg } from './oauth/capabilities';
+import { isResourceIndicator } from './oauth/resource-indicator';
 
 export { CLIENT_ASSERTION_ALGS, SIGNING_ALGS, type SigningAlg };
 
@@ -54,19 +55,11 @@ function text(env: string, meaning: string, secret = false): Setting<string | un
   return { env, meaning, secret, parse: (v) => v };
 }
 
-function parsesAsUrl(value: string): boolean {
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** An absolute URI without fragment (RFC 8707 §2), or unset. */
 function parseResource(v: string | undefined, name: string): string | undefined {
   if (v === undefined) return undefined;
-  if (/[\s#]/.test(v) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) || !parsesAsUrl(v)) throw new ConfigError(name, 'must be an absolute URI without a fragment (RFC 8707 §2)');
+  if (!isResourceIndicator(v)) throw new ConfigError(name, 'must be an absolute URI without a fragment (RFC 8707 §2)');
   return v;
 }
 

@@ -5,7 +5,7 @@ import type { ApiStore, ClientStore } from '../storage/ports';
 import { SCOPES } from './capabilities';
 import { InvalidRequest, NotFound } from './errors';
 import { API_CLIENT_PREFIX, type ApiScope, type ResourceServer } from './resource-server';
-import { isResourceIndicator } from './resources';
+import { isResourceIndicator } from './resource-indicator';
 import { scopeOrNull } from './token-scope';
 import type { StoredClient } from './types';
 

@@ -2,24 +2,12 @@ import { endpoints, type Config } from '../config';
 import type { ApiStore } from '../storage/ports';
 import { SCOPES } from './capabilities';
 import { InvalidScope, InvalidTarget } from './errors';
+import { isResourceIndicator } from './resource-indicator';
 import type { ResourceServer } from './resource-server';
 import type { Client } from './types';
 
 const OIDC_SCOPES = new Set(SCOPES);
 
-function parsesAsUrl(value: string): boolean {
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether `value` is an absolute URI without a fragment component (RFC 8707 §2, RFC 3986 §4.3). */
-export function isResourceIndicator(value: string): boolean {
-  return value.length <= 2048 && !/[\s#]/.test(value) && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) && parsesAsUrl(value);
-}
 
 /** The `resource` values of a request (RFC 8707 §2), kept space separated by the form parser; malformed ones are `invalid_target`. */
 export function parseResources(value: string | undefined): string[] {
