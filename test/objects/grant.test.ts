@@ -169,7 +169,7 @@ describe('Grant object: status and revocation (RFC 7009 §2.1, RFC 7662 §2.2)',
   it('deletes everything, rotated token hashes included, when its expiry alarm fires', async () => {
     const grant = await active();
     await rotate(grant, 'r0', 'r1', NOW);
-    const left = await runInDurableObject(grant, async (instance, state) => {
+    const left = await runInDurableObject(grant, async (instance: Grant, state) => {
       const record = state.storage.kv.get<Record<string, unknown>>('grant')!;
       state.storage.kv.put('grant', { ...record, expires_at: 0 });
       expect([...state.storage.kv.list()].length).toBe(2);
