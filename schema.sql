@@ -1,4 +1,6 @@
--- Portcullis D1 schema. Idempotent: `wrangler d1 execute portcullis --file schema.sql`.
+-- Portcullis D1 schema: the complete current schema, idempotent (`wrangler d1 execute portcullis --file schema.sql`).
+-- Databases are changed by the files in migrations/ (`wrangler d1 migrations apply`); a change here goes
+-- into a new migrations/000N_what.sql too, and test/scripts/migrations.test.mjs checks that both agree.
 -- Column names are the RFC 7591 / OpenID Connect Registration metadata names.
 -- Arrays and objects are JSON text; booleans are 0/1.
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig, defineProject } from 'vitest/config';
 import { collect, logScanReporter } from './test/audit/log-scan.mjs';
 import { TEST_SETTINGS } from './test/helpers/test-settings.mjs';
@@ -35,14 +35,29 @@ const workers = defineProject({
 });
 
 /**
- * Two projects: `workers` (issuer https://op.example) and `outbound`
+ * The operator scripts (setup, keys, deploy, start) and the D1 migrations, in Node: the scripts
+ * against a recording fake `wrangler` on PATH (test/scripts/fake-wrangler.mjs), the migrations
+ * on the real local D1 simulator.
+ */
+const scripts = defineProject({
+  test: {
+    name: 'scripts',
+    include: ['test/scripts/**/*.test.mjs'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+  },
+});
+
+/**
+ * Three projects: `workers` (issuer https://op.example), `outbound`
  * (test/outbound/vitest.config.mjs: a local issuer and a real local relying
- * party, so outbound calls to loopback pass the guard).
- * `npx vitest run` runs both; `--project workers` or `--project outbound` one.
+ * party, so outbound calls to loopback pass the guard) and `scripts` (Node).
+ * `npx vitest run` runs all; `--project workers` (or `outbound`, `scripts`) one.
  */
 export default defineConfig({
   test: {
-    projects: [workers, './test/outbound/vitest.config.mjs'],
+    projects: [workers, './test/outbound/vitest.config.mjs', scripts],
     reporters: ['default', logScanReporter],
     onConsoleLog: collect,
   },

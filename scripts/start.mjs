@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `npm start [-- wrangler dev flags]`: runs Portcullis locally with nothing to configure.
 // 1. writes .dev.vars with local-only secrets if it does not exist,
-// 2. applies schema.sql to the local D1 database,
-// 3. seeds a demo client and a demo user (local only; never part of a deployment),
-// 4. starts `wrangler dev` with every flag passed through unchanged.
-import { spawn, spawnSync } from 'node:child_process';
+// 2. checks the settings with the Worker's own parser and that the port is free (each failure names its cause),
+// 3. applies the D1 migrations to the local database (migrations/),
+// 4. seeds a demo client and a demo user (local only; never part of a deployment),
+// 5. starts `wrangler dev` with every flag passed through unchanged.
+import { spawn } from 'node:child_process';
 import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { configProblem, effectiveVars, portProblem, readDevVars, varFlags } from './lib/local-config.mjs';
+import { jsonOutput, wrangler, wranglerPath } from './lib/wrangler.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -15,13 +18,16 @@ const flag = (name) => {
   return args[i].includes('=') ? args[i].split('=').slice(1).join('=') : args[i + 1];
 };
 const port = Number(flag('--port') ?? 8787);
-const vars = args.flatMap((a, i) => (a === '--var' ? [args[i + 1]] : a.startsWith('--var=') ? [a.slice(6)] : []));
-const issuerVar = vars.find((v) => v?.startsWith('ISSUER:'));
-const issuer = issuerVar ? issuerVar.slice('ISSUER:'.length) : `http://localhost:${port}`;
+const flags = varFlags(args);
+const issuer = flags.ISSUER ?? `http://localhost:${port}`;
 const persist = flag('--persist-to');
 const devArgs = [...args];
-if (!issuerVar && port !== 8787) devArgs.push('--var', `ISSUER:${issuer}`);
+if (flags.ISSUER === undefined && port !== 8787) devArgs.push('--var', `ISSUER:${issuer}`);
 
+const fail = (message) => {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
+};
 const b64url = (buf) => buf.toString('base64url');
 
 // The demo client's secret; DEMO_CLIENT_SECRET also turns on the demo relying party at /demo.
@@ -37,29 +43,37 @@ if (!existsSync('.dev.vars')) {
 }
 if (!readFileSync('.dev.vars', 'utf8').includes('DEMO_CLIENT_SECRET=')) appendFileSync('.dev.vars', `DEMO_CLIENT_SECRET=${demoSecret}\n`);
 
-function d1(sqlArgs) {
-  const result = spawnSync('npx', ['wrangler', 'd1', 'execute', 'portcullis', '--local', ...(persist ? ['--persist-to', persist] : []), ...sqlArgs], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) {
-    console.error(result.stdout);
-    process.exit(result.status ?? 1);
-  }
-  return result.stdout;
-}
+const devVars = readDevVars();
+const vars = effectiveVars(readFileSync('wrangler.toml', 'utf8'), devVars, { ...flags, ISSUER: issuer });
+const invalid = await configProblem(vars);
+if (invalid) fail(`${invalid} (wrangler.toml [vars], .dev.vars or --var; README: Configuration)`);
+if (!(Number.isInteger(port) && port > 0 && port < 65536)) fail(`--port must be a TCP port, got ${flag('--port')}`);
+const taken = await portProblem(port, flag('--ip'));
+if (taken) fail(`${taken}: stop what uses it, or choose another with npm start -- --port 9000 (the issuer and this banner follow --port)`);
 
-d1(['--file', 'schema.sql']);
+const d1 = (sqlArgs) => wrangler(['d1', 'execute', 'portcullis', '--local', ...(persist ? ['--persist-to', persist] : []), ...sqlArgs]);
+const rows = (sql) => jsonOutput(d1(['--json', '--command', sql]))[0]?.results ?? [];
 
-// schema.sql creates missing tables only; a local database made by an older checkout
-// gets the columns added to existing tables since then, once.
+// A local database made before migrations/ (from schema.sql, no d1_migrations table) first gets the
+// columns added to its tables since it was made; 0001 (all IF NOT EXISTS) is then a no-op that marks it
+// migrated. Frozen list: new columns go into migrations/000N_*.sql, never here.
 const ADDED_COLUMNS = [['clients', 'allowed_origins', 'TEXT']];
-for (const table of new Set(ADDED_COLUMNS.map(([t]) => t))) {
-  const info = JSON.parse(d1(['--json', '--command', `PRAGMA table_info(${table})`]));
-  const present = new Set((info[0]?.results ?? []).map((row) => row.name));
-  for (const [t, column, type] of ADDED_COLUMNS) {
-    if (t === table && !present.has(column)) d1(['--command', `ALTER TABLE ${table} ADD COLUMN ${column} ${type}`]);
+function migrate() {
+  const tables = new Set(rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('clients', 'd1_migrations')").map((r) => r.name));
+  if (tables.has('clients') && !tables.has('d1_migrations')) {
+    for (const table of new Set(ADDED_COLUMNS.map(([t]) => t))) {
+      const present = new Set(rows(`PRAGMA table_info(${table})`).map((row) => row.name));
+      for (const [t, column, type] of ADDED_COLUMNS) {
+        if (t === table && !present.has(column)) d1(['--command', `ALTER TABLE ${table} ADD COLUMN ${column} ${type}`]);
+      }
+    }
   }
+  wrangler(['d1', 'migrations', 'apply', 'portcullis', '--local', ...(persist ? ['--persist-to', persist] : [])]);
+}
+try {
+  migrate();
+} catch (error) {
+  fail(`the local D1 database could not be migrated: ${error.message}`);
 }
 
 // The demo relying party: a confidential client with a fixed, local-only secret.
@@ -79,15 +93,16 @@ d1(['--command', [
      ${q(JSON.stringify({ name: 'Dana Demo', given_name: 'Dana', family_name: 'Demo', email: 'dana@example.com', email_verified: true }))}, ${now});`,
 ].join(' ')]);
 
+const adminToken = flags.ADMIN_TOKEN ?? devVars.ADMIN_TOKEN;
 console.log(`
 Portcullis (local) at ${issuer}
   demo app:     ${issuer}/demo  (signs in with the demo client and shows the tokens)
   demo client:  client_id=demo-client  client_secret=${demoSecret}
   demo user:    username=demo          password=demo-password
-  admin API:    Authorization: Bearer dev-admin-token (see .dev.vars)
+  admin API:    ${adminToken ? `Authorization: Bearer ${adminToken} (${flags.ADMIN_TOKEN ? '--var ADMIN_TOKEN' : '.dev.vars'})` : 'off (no ADMIN_TOKEN)'}
 `);
 
-const child = spawn('npx', ['wrangler', 'dev', ...devArgs], { stdio: 'inherit' });
+const child = spawn(wranglerPath(), ['dev', ...devArgs], { stdio: 'inherit', shell: process.platform === 'win32' });
 const stop = (signal) => child.kill(signal);
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
