@@ -32,6 +32,7 @@ function unappliedMigrations(name) {
 function main() {
   const baseText = readConfig(BASE_CONFIG);
   const previous = readConfig(DEPLOY_CONFIG);
+  if (!baseText) refuse([`${BASE_CONFIG} not found: run npm run deploy in the repository`]);
   if (!previous) refuse([`${DEPLOY_CONFIG} is missing: provision first with npm run setup -- --domain id.example.com`]);
   const rendered = renderDeployConfig(baseText, deploymentOf(previous));
   if (rendered !== previous) {

@@ -140,6 +140,7 @@ function handOver(adminToken) {
 
 async function main() {
   const baseText = readConfig(BASE_CONFIG);
+  if (!baseText) throw new Error(`${BASE_CONFIG} not found: run npm run setup in the repository`);
   const previous = readConfig(DEPLOY_CONFIG);
   const base = resourcesOf(baseText);
   const known = previous ? deploymentOf(previous) : {};

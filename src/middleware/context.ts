@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env';
 import { randomId } from '../crypto/random';
 import type { Hooks } from '../oauth/hooks';
 import { getServices } from '../storage/services';
+import { handleError } from './errors';
 
 /** Gives each request an id (echoed as `X-Request-Id`), the services and the deployer hooks. */
 export function requestContext(hooks: Hooks) {
@@ -10,7 +11,14 @@ export function requestContext(hooks: Hooks) {
     const requestId = randomId();
     c.set('requestId', requestId);
     c.set('hooks', hooks);
-    c.set('services', getServices(c.env));
+    try {
+      c.set('services', getServices(c.env));
+    } catch (error) {
+      // An invalid setting (ConfigError) fails here, before any route: answer it with the request id its log line carries.
+      c.res = await handleError(error instanceof Error ? error : new Error(String(error)), c);
+      c.header('X-Request-Id', requestId);
+      return;
+    }
     await next();
     c.header('X-Request-Id', requestId);
   });

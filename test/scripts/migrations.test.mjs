@@ -70,6 +70,7 @@ describe('D1 migrations', () => {
   });
 
   it('0001 is idempotent, so a database made from an older schema.sql takes it as a no-op', async () => {
+    await apply(proxy.env.FROM_SCHEMA, await readFile('schema.sql', 'utf8'));
     const before = await schemaOf(proxy.env.FROM_SCHEMA);
     await apply(proxy.env.FROM_SCHEMA, await readFile('migrations/0001_initial.sql', 'utf8'));
     expect(await schemaOf(proxy.env.FROM_SCHEMA)).toEqual(before);
