@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { configProblem, effectiveVars, portProblem, readDevVars, varFlags } from './lib/local-config.mjs';
-import { jsonOutput, wrangler, wranglerPath } from './lib/wrangler.mjs';
+import { jsonOutput, wrangler, wranglerCommand } from './lib/wrangler.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => {
@@ -102,7 +102,8 @@ Portcullis (local) at ${issuer}
   admin API:    ${adminToken ? `Authorization: Bearer ${adminToken} (${flags.ADMIN_TOKEN ? '--var ADMIN_TOKEN' : '.dev.vars'})` : 'off (no ADMIN_TOKEN)'}
 `);
 
-const child = spawn(wranglerPath(), ['dev', ...devArgs], { stdio: 'inherit', shell: process.platform === 'win32' });
+const { file, prefix } = wranglerCommand();
+const child = spawn(file, [...prefix, 'dev', ...devArgs], { stdio: 'inherit' });
 const stop = (signal) => child.kill(signal);
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

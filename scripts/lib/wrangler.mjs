@@ -1,8 +1,8 @@
 /**
  * How the operator scripts (setup, deploy, start) call wrangler, and read what it prints.
  * Which wrangler: `$WRANGLER` when set, else the first `wrangler` on PATH (under
- * `npm run`, node_modules/.bin is on PATH, so that is the pinned one), else
- * node_modules/.bin/wrangler. Tests put a recording fake first on PATH.
+ * `npm run`, node_modules/.bin is on PATH, so that is the pinned one), else the
+ * pinned node_modules/wrangler. Tests put a recording fake first on PATH.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,14 +15,19 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const project = () => process.cwd();
 const windows = process.platform === 'win32';
 
-/** The wrangler executable to run. */
-export function wranglerPath(env = process.env) {
-  if (env.WRANGLER) return env.WRANGLER;
-  const names = windows ? ['wrangler.cmd', 'wrangler.exe', 'wrangler'] : ['wrangler'];
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    for (const name of names) if (existsSync(join(dir, name))) return join(dir, name);
+/**
+ * The wrangler to run, as a file and the arguments before wrangler's own. On Windows
+ * the PATH entry is a .cmd shim that cannot be spawned without a shell (which would
+ * re-parse SQL and JSON arguments), so there the pinned wrangler runs under this node.
+ */
+export function wranglerCommand(env = process.env) {
+  if (env.WRANGLER) return { file: env.WRANGLER, prefix: [] };
+  if (!windows) {
+    for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+      if (existsSync(join(dir, 'wrangler'))) return { file: join(dir, 'wrangler'), prefix: [] };
+    }
   }
-  return join(root, 'node_modules', '.bin', windows ? 'wrangler.cmd' : 'wrangler');
+  return { file: process.execPath, prefix: [join(root, 'node_modules', 'wrangler', 'bin', 'wrangler.js')] };
 }
 
 export class WranglerError extends Error {
@@ -39,13 +44,13 @@ export class WranglerError extends Error {
  * `inherit` shows wrangler's own output (and lets it prompt) instead of capturing it.
  */
 export function wrangler(args, { input, inherit = false, env = process.env } = {}) {
-  const result = spawnSync(wranglerPath(env), args, {
+  const { file, prefix } = wranglerCommand(env);
+  const result = spawnSync(file, [...prefix, ...args], {
     cwd: project(),
     env: { ...env, WRANGLER_SEND_METRICS: 'false' },
     input,
     encoding: 'utf8',
     stdio: inherit ? ['inherit', 'inherit', 'inherit'] : [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    shell: windows && /\.cmd$/i.test(wranglerPath(env)),
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.error) throw result.error;
