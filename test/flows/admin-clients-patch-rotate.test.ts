@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { authenticateClient, extractCredentials, JWT_BEARER } from '../../src/oauth/client-auth';
+import { OAuthError } from '../../src/oauth/errors';
 import { getServices } from '../../src/storage/services';
 import { adminRequest, registerClient } from '../helpers/admin';
 import { errorOf } from '../helpers/errors';
@@ -41,7 +42,9 @@ async function passesAt(id: string, secret: string, now: number, method: 'basic'
   try {
     await authenticateClient(creds, { ...services, now: () => now, requestId: 'test' });
     return true;
-  } catch {
+  } catch (error) {
+    expect(error).toBeInstanceOf(OAuthError);
+    expect((error as OAuthError).code).toBe('invalid_client');
     return false;
   }
 }
