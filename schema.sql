@@ -37,7 +37,12 @@ CREATE TABLE IF NOT EXISTS clients (
   backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0,
   par_lifetime INTEGER,
   client_profile TEXT NOT NULL DEFAULT 'default',
-  allowed_origins TEXT              -- JSON array of browser origins besides those of redirect_uris (issue 11)
+  allowed_origins TEXT,             -- JSON array of browser origins besides those of redirect_uris (issue 11)
+  -- Secret rotation with overlap (admin API, issue 13): the secret replaced last keeps working until
+  -- previous_secret_expires_at; hashed (and sealed for client_secret_jwt) like the current one.
+  previous_secret_hash TEXT,
+  previous_secret_sealed TEXT,
+  previous_secret_expires_at INTEGER
 );
 
 -- Which client registered which browser origin (its redirect URIs' origins plus allowed_origins),
@@ -58,7 +63,8 @@ CREATE TABLE IF NOT EXISTS users (
   password_salt TEXT NOT NULL,      -- 16 random bytes, base64url
   password_iterations INTEGER NOT NULL,
   claims TEXT NOT NULL DEFAULT '{}',
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0 -- 1: cannot sign in; sessions and grants were ended when it was set
 );
 
 -- Remembered consent per user, client and scope set (OpenID Connect Core §3.1.2.4).
@@ -136,4 +142,37 @@ CREATE TABLE IF NOT EXISTS apis (
   authorization_details_types TEXT, -- JSON {"<type>": <JSON Schema of one object>} (RFC 9396)
   client_id TEXT NOT NULL UNIQUE,
   created_at INTEGER NOT NULL
+);
+
+-- One-time password reset links (admin API, issue 13). Only the SHA-256 of the link's token is kept;
+-- single use is one conditional UPDATE (used_at IS NULL) whose changes() decides.
+CREATE TABLE IF NOT EXISTS password_resets (
+  token_hash TEXT PRIMARY KEY,      -- base64url(SHA-256(token))
+  sub TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS password_resets_sub ON password_resets (sub);
+
+-- Named admin API tokens beside the ADMIN_TOKEN secret ("bootstrap"); stored hashed, deleted on revocation.
+CREATE TABLE IF NOT EXISTS admin_tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  token_hash TEXT NOT NULL UNIQUE,  -- base64url(SHA-256(token)); the token is shown once
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL          -- the name of the admin token that created it
+);
+
+-- Audit log of admin API mutations: who (token id and name), what (method and route), on what, and the outcome.
+-- Never request bodies or secrets.
+CREATE TABLE IF NOT EXISTS admin_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  action TEXT NOT NULL,             -- e.g. "PATCH /admin/users/{sub}"
+  target TEXT,                      -- the route's path parameters, e.g. the sub or client_id
+  status INTEGER NOT NULL,          -- the HTTP status answered
+  request_id TEXT
 );

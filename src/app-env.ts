@@ -3,6 +3,7 @@ import type { AuthenticatedClient } from './oauth/client-auth';
 import type { ResponseTarget } from './oauth/authorization-response';
 import type { Hooks } from './oauth/hooks';
 import type { PresentedAccessToken } from './oauth/request-input';
+import type { AdminActor } from './storage/ports';
 import type { Services } from './storage/services';
 
 /** Hono's typing of this app: bindings and the per-request variables set by middleware. */
@@ -27,5 +28,9 @@ export interface AppEnv {
      * validated request. Unset, every error is a page.
      */
     responseTarget?: ResponseTarget;
+    /** The admin token `adminAuth` accepted (issue 13): the actor of the audit row. */
+    adminActor?: AdminActor;
+    /** What an admin mutation created or changed when its path does not say (a new client_id, sub, token id). */
+    auditTarget?: string;
   };
 }

@@ -13,6 +13,7 @@ import { interactionRoutes } from './routes/interaction';
 import { introspectRoutes } from './routes/introspect';
 import { logoutRoutes } from './routes/logout';
 import { parRoutes } from './routes/par';
+import { passwordResetRoutes } from './routes/password-reset';
 import { revokeRoutes } from './routes/revoke';
 import { tokenRoutes } from './routes/token';
 import { userinfoRoutes } from './routes/userinfo';
@@ -36,6 +37,7 @@ export function createApp(options: AppOptions = {}) {
   app.route('/logout', logoutRoutes);
   app.route('/session/check', checkSessionRoutes);
   app.route('/admin', adminRoutes);
+  app.route('/password-reset', passwordResetRoutes);
   app.route('/demo', demoRoutes(() => app));
   app.notFound(() => {
     throw new NotFound('not found');

@@ -3,10 +3,13 @@ import type { AppEnv } from '../app-env';
 import { InvalidRequest } from '../oauth/errors';
 import { readBody } from './form';
 
-/** The JSON body of an admin request (`Content-Type: application/json`), size-limited like forms. */
-export async function readJson(c: Context<AppEnv>): Promise<unknown> {
+/** Media types of a JSON Merge Patch body (RFC 7396 §4) and of plain JSON, both accepted by the admin API's PATCH. */
+export const MERGE_PATCH_TYPES = ['application/merge-patch+json', 'application/json'] as const;
+
+/** The JSON body of an admin request (`Content-Type: application/json` unless `types` says otherwise), size-limited like forms. */
+export async function readJson(c: Context<AppEnv>, types: readonly string[] = ['application/json']): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw new InvalidRequest('Content-Type must be application/json');
+  if (!types.includes(type)) throw new InvalidRequest(`Content-Type must be ${types.join(' or ')}`);
   const text = await readBody(c.req.raw, c.get('services').config.maxBodyBytes);
   try {
     return JSON.parse(text);

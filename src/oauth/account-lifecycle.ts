@@ -70,13 +70,30 @@ async function endSessionsOf(sub: string, keepOffline: boolean, deps: LifecycleD
  */
 export async function deleteUser(sub: string, deps: LifecycleDeps): Promise<{ sessions: number; grants: number }> {
   const removed = await deps.users.remove(sub);
+  const ended = await cascade(sub, deps);
+  if (!removed && ended.sessions === 0 && ended.found === 0) throw new NotFound(`no user "${sub}"`);
+  await deps.lifecycle.forgetUser(sub);
+  logEvent('user_lifecycle_ended', { request_id: deps.requestId, sub, sessions: ended.sessions, grants: ended.grants });
+  return { sessions: ended.sessions, grants: ended.grants };
+}
+
+async function cascade(sub: string, deps: LifecycleDeps): Promise<{ sessions: number; grants: number; found: number }> {
   const sessions = await endSessionsOf(sub, false, deps);
   const done = new Set(sessions.flatMap((s) => s.revoked));
   const grants = await revokeIndexedGrants({ sub }, deps, done);
-  if (!removed && sessions.length === 0 && grants.found === 0) throw new NotFound(`no user "${sub}"`);
-  await deps.lifecycle.forgetUser(sub);
-  logEvent('user_lifecycle_ended', { request_id: deps.requestId, sub, sessions: sessions.length, grants: grants.revoked + done.size });
-  return { sessions: sessions.length, grants: grants.revoked + done.size };
+  return { sessions: sessions.length, grants: grants.revoked + done.size, found: grants.found };
+}
+
+/**
+ * Ends everything that speaks for an account that stays: every session (with
+ * back-channel logout) and every grant, offline ones included, exactly as
+ * deleting it would. For disabling an account and for a password reset, after
+ * which no token obtained with the old credentials may keep working.
+ */
+export async function endUserAccess(sub: string, deps: LifecycleDeps): Promise<{ sessions: number; grants: number }> {
+  const { sessions, grants } = await cascade(sub, deps);
+  logEvent('user_access_ended', { request_id: deps.requestId, sub, sessions, grants });
+  return { sessions, grants };
 }
 
 /**

@@ -81,7 +81,7 @@ function unmetBy(record: ResolvedRequest & Pick<InteractionRecord, 'hinted_sub'>
 async function needOf(record: ResolvedRequest, client: StoredClient, login: LoginRequirement, session: ActiveSession | null, deps: FlowDeps): Promise<Need> {
   if (!loginSatisfies(login, session)) return { need: 'login' };
   const [user, consent] = await Promise.all([deps.users.get(session.sub), deps.consents.get(session.sub, record.request.client_id)]);
-  if (!user) return { need: 'login' }; // a session whose account was deleted signs no one in (DESIGN.md "What logout ends")
+  if (!user || user.disabled) return { need: 'login' }; // a session whose account was deleted or disabled signs no one in (DESIGN.md "What logout ends")
   const error = unmetBy(record, session);
   if (error) return { need: 'error', error };
   const claims = individualClaims(record.request, client.scope);

@@ -1,13 +1,12 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config';
 import { ASYMMETRIC_ALGS, HMAC_ALGS } from './capabilities';
-import { matchesSha256 } from '../crypto/hash';
 import { randomId } from '../crypto/random';
-import { open } from '../crypto/secret-box';
 import { logEvent } from '../log';
 import type { ClientStore, ReplayStore } from '../storage/ports';
 import type { RemoteJwksPort } from '../storage/ports';
 import { describe, verifyWithClientKeys } from './client-keys';
+import { clientHmacSecrets, clientSecretMatches } from './client-secrets';
 import { resolveClientPolicy, type ClientPolicy } from './client-policy';
 import { InvalidClient, InvalidRequest } from './errors';
 import { CLIENT_ASSERTION_TYPS, hasAcceptedTyp } from './jwt-typ';
@@ -119,20 +118,23 @@ async function verifyAssertion(creds: PresentedCredentials, client: StoredClient
   let payload: JWTPayload;
   if (creds.method === 'client_secret_jwt') {
     if (!client.client_secret_sealed || !config.clientSecretKey) return 'no recoverable secret for client_secret_jwt';
-    let secret: string;
-    try {
-      secret = await open(client.client_secret_sealed, config.clientSecretKey, client.client_id);
-    } catch {
-      // CLIENT_SECRET_KEY changed or the sealed value is damaged: an auth failure to log, not a 500.
-      return 'sealed client secret cannot be opened with the current CLIENT_SECRET_KEY';
+    // The current secret and, during a rotation's overlap, the one it replaced (oauth/client-secrets.ts).
+    const secrets = await clientHmacSecrets(client, config.clientSecretKey, deps.now());
+    if (!secrets) return 'sealed client secret cannot be opened with the current CLIENT_SECRET_KEY';
+    const header = decodeProtectedHeader(creds.assertion!);
+    if (!algorithms.includes(String(header.alg))) return `alg ${String(header.alg)} not allowed`;
+    let verified: JWTPayload | undefined;
+    let failure = 'invalid assertion';
+    for (const secret of secrets) {
+      try {
+        verified = (await jwtVerify(creds.assertion!, new TextEncoder().encode(secret), options)).payload;
+        break;
+      } catch (error) {
+        if (error instanceof errors.JOSEError) failure = describe(error);
+      }
     }
-    try {
-      const header = decodeProtectedHeader(creds.assertion!);
-      if (!algorithms.includes(String(header.alg))) return `alg ${String(header.alg)} not allowed`;
-      payload = (await jwtVerify(creds.assertion!, new TextEncoder().encode(secret), options)).payload;
-    } catch (error) {
-      return error instanceof errors.JOSEError ? describe(error) : 'invalid assertion';
-    }
+    if (!verified) return failure;
+    payload = verified;
   } else {
     const result = await verifyWithClientKeys(creds.assertion!, client, options, deps.remoteJwks);
     if (!result.ok) return result.reason;
@@ -170,7 +172,7 @@ export async function authenticateClient(creds: PresentedCredentials, deps: Clie
   else if (creds.method === 'none') reason = null;
   else if (creds.method === 'client_secret_basic' || creds.method === 'client_secret_post') {
     // One SHA-256 of the presented secret, compared in constant time with the stored digest.
-    reason = client.client_secret_hash && (await matchesSha256(creds.secret ?? '', client.client_secret_hash)) ? null : 'wrong client secret';
+    reason = (await clientSecretMatches(client, creds.secret ?? '', deps.now())) ? null : 'wrong client secret';
   } else reason = await verifyAssertion(creds, client, policy!, deps);
 
   if (reason === null && client) return { client, policy: policy! };

@@ -1,10 +1,10 @@
 import type { Config } from '../config';
-import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
-import { seal } from '../crypto/secret-box';
 import type { ClientStore } from '../storage/ports';
 import { assertClientKeysImport, validateClientMetadata } from './client-metadata';
-import { InvalidClientMetadata, NotFound } from './errors';
+import { issueSecret } from './client-secrets';
+import { InvalidClientMetadata, InvalidRequest, NotFound } from './errors';
+import { applyMergePatch, isJsonObject } from './merge-patch';
 import { SECRET_METHODS, type Client, type StoredClient } from './types';
 
 export interface RegistrationDeps {
@@ -19,20 +19,9 @@ export interface RegistrationResult {
   client_secret?: string;
 }
 
-/** A new client secret of 256 bits, stored only as its SHA-256 hash (and sealed for client_secret_jwt). */
-async function issueSecret(client: StoredClient, config: Config): Promise<string> {
-  const secret = randomToken(32);
-  client.client_secret_hash = await sha256b64(secret);
-  delete client.client_secret_sealed;
-  if (client.token_endpoint_auth_method === 'client_secret_jwt') {
-    client.client_secret_sealed = await seal(secret, config.clientSecretKey!, client.client_id);
-  }
-  return secret;
-}
-
 /** The registration as answered: stored metadata without secret material (RFC 7591 §3.2.1). */
 export function publicView(client: StoredClient): Client {
-  const { client_secret_hash: _hash, client_secret_sealed: _sealed, ...rest } = client;
+  const { client_secret_hash: _hash, client_secret_sealed: _sealed, previous_secret_hash: _ph, previous_secret_sealed: _ps, previous_secret_expires_at: _pe, ...rest } = client;
   return rest;
 }
 
@@ -64,10 +53,33 @@ export async function replaceClient(client_id: string, body: unknown, deps: Regi
     if (keepable) {
       client.client_secret_hash = existing.client_secret_hash;
       if (method === 'client_secret_jwt') client.client_secret_sealed = existing.client_secret_sealed;
+      keepRotation(client, existing, method === 'client_secret_jwt');
     } else {
       client_secret = await issueSecret(client, deps.config);
     }
   }
   if (!(await deps.clients.replace(client))) throw new NotFound(`no client "${client_id}"`);
   return { client: publicView(client), client_secret };
+}
+
+/** Carries a running secret rotation's overlap (oauth/client-secrets.ts) over a replacement that keeps the secret. */
+function keepRotation(client: StoredClient, existing: StoredClient, sealed: boolean): void {
+  if (!existing.previous_secret_hash || existing.previous_secret_expires_at === undefined) return;
+  if (sealed && !existing.previous_secret_sealed) return;
+  client.previous_secret_hash = existing.previous_secret_hash;
+  if (sealed) client.previous_secret_sealed = existing.previous_secret_sealed;
+  client.previous_secret_expires_at = existing.previous_secret_expires_at;
+}
+
+/**
+ * Changes a registration by JSON Merge Patch (RFC 7396) over its stored
+ * metadata (RFC 7591 §2 names): members set replace, `null` removes, and the
+ * result is validated and stored exactly as a full replacement (RFC 7592 §2.2).
+ */
+export async function patchClient(client_id: string, patch: unknown, deps: RegistrationDeps): Promise<RegistrationResult> {
+  if (!isJsonObject(patch)) throw new InvalidRequest('the body must be a JSON merge patch object (RFC 7396)');
+  const existing = await deps.clients.get(client_id);
+  if (!existing) throw new NotFound(`no client "${client_id}"`);
+  const { client_id_issued_at: _issued, ...current } = publicView(existing);
+  return replaceClient(client_id, applyMergePatch(current, patch), deps);
 }

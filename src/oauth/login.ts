@@ -84,7 +84,8 @@ export async function authenticatePassword(username: string, password: string, i
   const plausible = username.length > 0 && username.length <= MAX_USERNAME && password.length <= MAX_PASSWORD;
   const user = plausible ? await deps.users.findByUsername(username) : null;
   const valid = await verifyPassword(password.slice(0, MAX_PASSWORD), user ?? DUMMY_HASH);
-  if (user && valid && plausible) {
+  // A disabled account fails like a wrong password, after the same work: no enumeration by message or time.
+  if (user && valid && plausible && !user.disabled) {
     await Promise.all([deps.rateLimits.reset(keys.account, [keys.account, keys.pair]), deps.rateLimits.release(keys.ip, keys.ip)]);
     return { ok: true, user };
   }

@@ -52,6 +52,10 @@ export interface Client {
 export interface StoredClient extends Client {
   client_secret_hash?: string;
   client_secret_sealed?: string;
+  /** The secret replaced by the last rotation, accepted until `previous_secret_expires_at` (oauth/client-secrets.ts). */
+  previous_secret_hash?: string;
+  previous_secret_sealed?: string;
+  previous_secret_expires_at?: number;
 }
 
 export function isPublicClient(client: Client): boolean {

@@ -51,7 +51,7 @@ export async function requireLiveUserToken(token: string, deps: UserInfoDeps): P
 export async function readUserInfo(request: ProtectedResourceRequest, deps: UserInfoDeps): Promise<Record<string, unknown>> {
   const claims = await verifiedUserToken(request.access_token.value, deps);
   const [data, user] = await Promise.all([liveGrantData(claims, deps), deps.users.get(claims.sub)]);
-  if (!user) throw new InvalidToken('the end-user of this access token no longer exists');
+  if (!user || user.disabled) throw new InvalidToken('the end-user of this access token no longer exists or is disabled');
   const names = new Set([...scopeClaims(claims.scope), ...requestedClaims(data.claims, 'userinfo')]);
   return { ...selectUserClaims(user, names), sub: user.sub };
 }

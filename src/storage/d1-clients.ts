@@ -17,6 +17,7 @@ const COLUMNS = [
   'authorization_encrypted_response_alg', 'authorization_encrypted_response_enc', 'id_token_signed_response_alg',
   'post_logout_redirect_uris', 'frontchannel_logout_uri', 'frontchannel_logout_session_required',
   'backchannel_logout_uri', 'backchannel_logout_session_required', 'par_lifetime', 'client_profile', 'allowed_origins',
+  'previous_secret_hash', 'previous_secret_sealed', 'previous_secret_expires_at',
 ] as const;
 
 function toRow(client: StoredClient): unknown[] {

@@ -5,6 +5,7 @@ import type { AuthorizationRequest, StoredClient } from '../oauth/types';
 // Signing keys and rate limits have their own files; re-exported so protocol code sees one port module.
 export type { KeyRing, KeyRotation, KeySchedule, KeyStorePort, SigningKey, StagedKey } from './key-ports';
 export type { HitResult, LimitPolicy, RateLimitPort } from './limit-ports';
+export type { AdminActor, AdminAuditEntry, AdminAuditPort, AdminTokenPort, AdminTokenRecord, PasswordResetPort } from './admin-ports';
 
 /**
  * Storage ports: the protocol layer (`oauth/`) sees only these interfaces.
@@ -54,12 +55,21 @@ export interface User {
   password_iterations: number;
   claims: Record<string, unknown>;
   created_at: number;
+  /** A disabled account cannot sign in; its sessions and grants were ended when it was disabled. */
+  disabled?: boolean;
 }
+
+/** The fields of an account the admin API changes; the rest (sub, created_at) never change. */
+export type UserChanges = Partial<Pick<User, 'username' | 'claims' | 'disabled' | 'password_hash' | 'password_salt' | 'password_iterations'>>;
 
 export interface UserStore {
   get(sub: string): Promise<User | null>;
   findByUsername(username: string): Promise<User | null>;
+  /** Accounts ordered by username (case-insensitive), after `after`; `q` matches username, email or name (substring, case-insensitive). */
+  list(options: { limit: number; after?: string; q?: string }): Promise<User[]>;
   create(user: User): Promise<boolean>;
+  /** Writes `changes` to account `sub`: `missing` when there is none, `taken` when a new username belongs to another account. */
+  update(sub: string, changes: UserChanges): Promise<'ok' | 'missing' | 'taken'>;
   remove(sub: string): Promise<boolean>;
 }
 

@@ -16,6 +16,8 @@ import { D1ConsentStore } from './d1-consents';
 import { DurableSessionStore } from './do-sessions';
 import { KvInteractionStore } from './kv-interactions';
 import { D1LifecycleIndex } from './d1-lifecycle-index';
+import { D1AdminAudit, D1AdminTokens, D1PasswordResets } from './d1-admin';
+import type { AdminAuditPort, AdminTokenPort, PasswordResetPort } from './admin-ports';
 import type { ClientStore, ConsentPort, OriginUse, GrantPort, InteractionPort, KeyRing, LifecycleIndexPort, KeyStorePort, PushedRequestStore, RateLimitPort, RemoteJwksPort, ReplayStore, RequestLimitPort, SessionPort, User, UserStore } from './ports';
 import { HttpRemoteJwks } from './remote-jwks';
 import { isLocalIssuer } from '../oauth/outbound-target';
@@ -62,6 +64,10 @@ export interface Services {
   clientAuthBlocks: IsolateCache<number>;
   backchannelLogout: ReturnType<typeof backchannelLogoutPorts>;
   lifecycle: LifecycleIndexPort;
+  /** Named admin tokens, never cached: a revoked token fails on its next request. */
+  adminTokens: AdminTokenPort;
+  adminAudit: AdminAuditPort;
+  passwordResets: PasswordResetPort;
 }
 
 const built = new WeakMap<object, Services>();
@@ -93,6 +99,9 @@ export function getServices(raw: Env): Services {
     clientAuthBlocks: new IsolateCache<number>(config.limits.clientAuthFailures.windowSeconds * 1000, 10_000),
     backchannelLogout: backchannelLogoutPorts(env, config),
     lifecycle: new D1LifecycleIndex(env.DB),
+    adminTokens: new D1AdminTokens(env.DB),
+    adminAudit: new D1AdminAudit(env.DB),
+    passwordResets: new D1PasswordResets(env.DB),
   };
   built.set(raw, services);
   return services;
