@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS clients (
   backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0,
   par_lifetime INTEGER,
   client_profile TEXT NOT NULL DEFAULT 'default',
-  allowed_origins TEXT              -- JSON array of browser origins besides those of redirect_uris (issue 11)
+  allowed_origins TEXT,             -- JSON array of browser origins besides those of redirect_uris (issue 11)
+  dpop_bound_access_tokens INTEGER,                    -- 0/1, RFC 9449 §5.2 (NULL: false)
+  tls_client_certificate_bound_access_tokens INTEGER   -- 0/1, RFC 8705 §3.4 (NULL: false)
 );
 
 -- Which client registered which browser origin (its redirect URIs' origins plus allowed_origins),

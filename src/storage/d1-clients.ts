@@ -8,6 +8,8 @@ const BOOL_COLUMNS = new Set([
   'require_pushed_authorization_requests',
   'frontchannel_logout_session_required',
   'backchannel_logout_session_required',
+  'dpop_bound_access_tokens',
+  'tls_client_certificate_bound_access_tokens',
 ]);
 const COLUMNS = [
   'client_id', 'client_id_issued_at', 'client_secret_hash', 'client_secret_sealed', 'client_name', 'client_uri',
@@ -17,6 +19,7 @@ const COLUMNS = [
   'authorization_encrypted_response_alg', 'authorization_encrypted_response_enc', 'id_token_signed_response_alg',
   'post_logout_redirect_uris', 'frontchannel_logout_uri', 'frontchannel_logout_session_required',
   'backchannel_logout_uri', 'backchannel_logout_session_required', 'par_lifetime', 'client_profile', 'allowed_origins',
+  'dpop_bound_access_tokens', 'tls_client_certificate_bound_access_tokens',
 ] as const;
 
 function toRow(client: StoredClient): unknown[] {

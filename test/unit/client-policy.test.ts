@@ -18,12 +18,17 @@ describe('resolveClientPolicy', () => {
       assertion_audiences: [ISSUER, `${ISSUER}/token`, `${ISSUER}/par`, `${ISSUER}/revoke`, `${ISSUER}/introspect`],
       assertion_audience_string_only: false,
       refresh_token_lifetime: 30 * 86_400,
+      dpop_bound_access_tokens: false,
+      certificate_bound_access_tokens: false,
+      sender_constrained_required: false,
+      dpop_nonce_required: false,
     });
   });
 
   it('for client_profile fapi2 requires PKCE and accepts only the issuer, as a string (FAPI 2.0 §5.3.2.1, §5.3.2.2)', () => {
     expect(resolveClientPolicy(client({ client_profile: 'fapi2' }), config)).toEqual({
       fapi2: true, pkce_required: true, assertion_audiences: [ISSUER], assertion_audience_string_only: true, refresh_token_lifetime: 30 * 86_400,
+      dpop_bound_access_tokens: false, certificate_bound_access_tokens: false, sender_constrained_required: true, dpop_nonce_required: false,
     });
   });
 
