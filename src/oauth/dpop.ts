@@ -9,7 +9,7 @@ import type { RequestInput } from './request-input';
 
 /** RFC 9449 §4.2: the media type of a DPoP proof. */
 export const DPOP_TYP = 'dpop+jwt';
-/** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4): never in a proof's `jwk` (RFC 9449 §4.3 check 6). */
+/** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4): never in a proof's `jwk` (RFC 9449 §4.3 check 7). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_PROOF = 8192;
@@ -33,7 +33,7 @@ export interface DpopCheck {
   at: 'authorization_server' | 'resource';
   /** Whether the proof must carry a current server nonce (§8, §9). */
   nonce_required: boolean;
-  /** The access token a resource request presents: the proof's `ath` must be its hash (§4.3 check 11, §7.1). */
+  /** The access token a resource request presents: the proof's `ath` must be its hash (§4.3 check 12, §7.1). */
   access_token?: string;
 }
 
@@ -61,7 +61,7 @@ function proofHeader(input: RequestInput, check: DpopCheck): string | null {
   return value;
 }
 
-/** The proof's public key, refused when it is not one (RFC 9449 §4.3 checks 4 to 6). */
+/** The proof's public key, refused when it is not one (RFC 9449 §4.3 checks 4, 5 and 7). */
 function publicJwk(proof: string, check: DpopCheck): JWK {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
@@ -79,7 +79,7 @@ function publicJwk(proof: string, check: DpopCheck): JWK {
   return jwk;
 }
 
-/** The proof's verified claims: signature by its own jwk, then the claims every proof carries (§4.2, §4.3 checks 2, 7). */
+/** The proof's verified claims: signature by its own jwk, then the claims every proof carries (§4.2; §4.3 checks 2, 3 and 6). */
 async function verifiedClaims(proof: string, check: DpopCheck, now: number): Promise<JWTPayload & { jti: string; htm: string; htu: string; iat: number }> {
   try {
     const { payload } = await jwtVerify(proof, EmbeddedJWK, {
@@ -97,7 +97,7 @@ async function verifiedClaims(proof: string, check: DpopCheck, now: number): Pro
   }
 }
 
-/** The nonce check (§8, §9): a missing or stale nonce is `use_dpop_nonce`, answered with a fresh one. */
+/** The nonce check (§4.3 check 10, §8, §9): a missing or stale nonce is `use_dpop_nonce`, answered with a fresh one. */
 async function checkNonce(nonce: unknown, check: DpopCheck, deps: DpopDeps): Promise<void> {
   if (!check.nonce_required) return;
   const now = deps.now();
