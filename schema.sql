@@ -42,7 +42,9 @@ CREATE TABLE IF NOT EXISTS clients (
   -- previous_secret_expires_at; hashed (and sealed for client_secret_jwt) like the current one.
   previous_secret_hash TEXT,
   previous_secret_sealed TEXT,
-  previous_secret_expires_at INTEGER
+  previous_secret_expires_at INTEGER,
+  dpop_bound_access_tokens INTEGER,                    -- 0/1, RFC 9449 §5.2 (NULL: false)
+  tls_client_certificate_bound_access_tokens INTEGER   -- 0/1, RFC 8705 §3.4 (NULL: false)
 );
 
 -- Which client registered which browser origin (its redirect URIs' origins plus allowed_origins),

@@ -114,6 +114,9 @@ export const SETTINGS = {
   fapi2: flag('FAPI2', false, 'FAPI 2.0 rules for every client: client assertion `aud` must be the issuer, PKCE for all'),
   allowPkcePlain: flag('ALLOW_PKCE_PLAIN', false, 'accept `code_challenge_method=plain` (RFC 9700 §2.1.1 advises against it)'),
   requirePkceForAll: flag('REQUIRE_PKCE_FOR_ALL', false, 'PKCE for confidential clients too (always on for public clients)'),
+  dpopProofLifetime: integer('DPOP_PROOF_LIFETIME', 60, 5, 600, 'seconds a DPoP proof is accepted after its `iat` (plus `CLOCK_SKEW` either side); its `jti` is remembered that long (RFC 9449 §4.3, §11.1)'),
+  dpopNonce: flag('DPOP_NONCE', false, 'require a server nonce in every DPoP proof at `/token`, `/par` and `/userinfo` (RFC 9449 §8, §9); nonces rotate every 5 minutes and need `DPOP_NONCE_SECRET`'),
+  dpopNonceSecret: text('DPOP_NONCE_SECRET', 'key (at least 32 characters) from which DPoP nonces are derived by HMAC over the time slot, so checking one writes nothing; required when `DPOP_NONCE=true`', true),
   clockSkew: integer('CLOCK_SKEW', 30, 0, 300, 'seconds of clock skew tolerated on JWTs'),
   maxJwtLifetime: integer('MAX_JWT_LIFETIME', 300, 30, 3600, 'longest accepted client assertion (`exp` − now, s)'),
   maxRequestObjectLifetime: integer('MAX_REQUEST_OBJECT_LIFETIME', 3600, 30, 3600, 'longest accepted request object (`exp` − now, s; FAPI 2.0 §5.3.2.1 allows at most 60 min); without `exp` (non-FAPI clients) the oldest accepted `iat`'),
@@ -167,6 +170,7 @@ export function parseConfig(env: Raw): Config {
   }
   const v = values as Values;
   if (v.keyRotationInterval > 0 && v.keyRotationInterval < DAY) throw new ConfigError('KEY_ROTATION_INTERVAL', `must be 0 (off) or at least ${DAY} s`);
+  if (v.dpopNonce && (v.dpopNonceSecret?.length ?? 0) < 32) throw new ConfigError('DPOP_NONCE_SECRET', 'must be set, at least 32 characters, when DPOP_NONCE=true');
   if (!v.signingAlgs.includes(v.accessTokenAlg)) {
     throw new ConfigError('ACCESS_TOKEN_ALG', `must be one of SIGNING_ALGS (${v.signingAlgs.join(', ')})`);
   }

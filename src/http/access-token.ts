@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
+import { DPOP_SIGNING_ALGS } from '../oauth/capabilities';
 import { InvalidRequest } from '../oauth/errors';
 import type { PresentedAccessToken } from '../oauth/request-input';
 import type { TokenType } from '../oauth/token-type';
@@ -11,6 +12,11 @@ const CREDENTIALS = /^([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*) +([A-Za-z0-9\-._~+/]
 /** RFC 6750 §3: a quoted auth-param value, limited to printable ASCII without `"` and `\`. */
 export function quoted(value: string): string {
   return `"${value.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '')}"`;
+}
+
+/** Auth-params a scheme's challenge adds: DPoP names the proof algorithms it accepts (RFC 9449 §7.1 `algs`). */
+export function challengeParams(scheme: string): string {
+  return scheme === 'DPoP' ? `, algs=${quoted(DPOP_SIGNING_ALGS.join(' '))}` : '';
 }
 
 /** The scheme among `schemes` that `header` names, compared case-insensitively (RFC 9110 §11.1). */
@@ -27,7 +33,7 @@ function schemeOf(header: string, schemes: readonly TokenType[]): TokenType | un
 export function missingTokenResponse(c: Context<AppEnv>, schemes: readonly TokenType[]): Response {
   const realm = quoted(c.get('services').config.issuer);
   const headers = new Headers({ 'Cache-Control': 'no-store' });
-  for (const scheme of schemes) headers.append('WWW-Authenticate', `${scheme} realm=${realm}`);
+  for (const scheme of schemes) headers.append('WWW-Authenticate', `${scheme} realm=${realm}${challengeParams(scheme)}`);
   return c.body(null, 401, Object.fromEntries(headers));
 }
 

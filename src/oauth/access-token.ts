@@ -2,6 +2,7 @@ import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { endpoints, type Config } from '../config';
 import { signJwt } from '../crypto/jwt';
 import type { KeyStorePort } from '../storage/ports';
+import type { Confirmation } from './dpop-binding';
 import { tokenTypeOf, type TokenType } from './token-type';
 
 /** RFC 9068 §2.1 media type of a JWT access token. */
@@ -27,6 +28,8 @@ export interface AccessTokenClaims {
   amr?: string[];
   sid?: string;
   grant?: string;
+  /** The key or certificate the token is bound to (RFC 7800 §3.1; RFC 9449 §6.1, RFC 8705 §3.1); absent on a bearer token. */
+  cnf?: Confirmation;
 }
 
 export interface AccessTokenDeps {
@@ -77,7 +80,15 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  */
 function hasClaimTypes(payload: JWTPayload): payload is JWTPayload & Omit<AccessTokenClaims, 'scope'> & { scope?: string } {
   return typeof payload.client_id === 'string' && typeof payload.sub === 'string' && typeof payload.jti === 'string'
-    && (payload.grant === undefined || typeof payload.grant === 'string') && (payload.scope === undefined || typeof payload.scope === 'string');
+    && (payload.grant === undefined || typeof payload.grant === 'string') && (payload.scope === undefined || typeof payload.scope === 'string')
+    && (payload.cnf === undefined || isConfirmation(payload.cnf));
+}
+
+/** A `cnf` as we issue it: an object whose `jkt` and `x5t#S256`, when present, are strings. */
+function isConfirmation(cnf: unknown): cnf is Confirmation {
+  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) return false;
+  const { jkt, 'x5t#S256': x5t } = cnf as Record<string, unknown>;
+  return (jkt === undefined || typeof jkt === 'string') && (x5t === undefined || typeof x5t === 'string');
 }
 
 /**

@@ -2,6 +2,7 @@ import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
 import { presentedPkce, type CodeBindings } from './authorization-code';
+import type { TokenBinding } from './dpop-binding';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from './errors';
 import { joinToken, splitToken } from './grant-data';
 import { mayIssueRefreshToken } from './refresh-token';
@@ -9,7 +10,7 @@ import { sameRegistration } from './registration-instance';
 import { accessTokenExpiry, grantAudience, parseResources, refreshAllowed } from './resources';
 import type { ClientRequest } from './request-input';
 import { mintGrantTokens, newJti, type TokenDeps, type TokenResponse } from './token-response';
-import type { StoredClient } from './types';
+import { isPublicClient, type StoredClient } from './types';
 
 /** RFC 7636 §4.1: 43 to 128 characters from the unreserved set. */
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -41,8 +42,12 @@ function presentedRedirectUri(client: StoredClient, form: Map<string, string>): 
  *
  * The refresh token is committed before the granted scope is known; when
  * `mayIssueRefreshToken` then says no, its secret is dropped unseen.
+ *
+ * A code bound to a DPoP key (`dpop_jkt`, RFC 9449 §10) is one more binding:
+ * redeeming it needs a proof by that key. A public client's refresh tokens are
+ * bound to the proof's key (§5).
  */
-export async function exchangeAuthorizationCode(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
+export async function exchangeAuthorizationCode(request: ClientRequest, deps: TokenDeps, binding: TokenBinding): Promise<TokenResponse> {
   const { client, form } = request;
   const code = form.get('code');
   if (code === undefined) throw new InvalidRequest('code is required (RFC 6749 section 4.1.3)');
@@ -55,6 +60,7 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
     redirect_uri: presentedRedirectUri(client, form),
     pkce: await presentedPkce(verifier),
     redirect_uri_sent: form.has('redirect_uri') ? 'true' : 'false',
+    dpop_jkt: binding.proof?.jkt ?? '',
   };
   const parts = splitToken(code);
   if (!parts) throw new InvalidGrant(INVALID_CODE);
@@ -75,6 +81,7 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
     refresh_hash: refresh ? await sha256b64(refresh) : undefined,
     refresh_expires_at,
     expires_at: Math.max(at_exp, refresh_expires_at ?? 0),
+    ...(binding.proof && isPublicClient(client) && { refresh_key: binding.proof.jkt }),
   });
   if (!result.ok) {
     const fields = { request_id: deps.requestId, client_id: client.client_id, reason: result.reason, field: result.field };
@@ -101,5 +108,6 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
     refresh_token: refresh && refreshable && mayIssueRefreshToken(client, data.scope) ? joinToken(parts.handle, refresh) : undefined,
     include_nonce: true,
     grant_type: 'authorization_code',
+    cnf: binding.cnf,
   }, deps);
 }

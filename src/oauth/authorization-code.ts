@@ -16,7 +16,7 @@ export interface CodeDeps {
  * request included redirect_uri: the token request must then include it too
  * (RFC 6749 §4.1.3); a redemption always presents whether it did.
  */
-export type CodeBindings = { client_id: string; redirect_uri: string; pkce: string; redirect_uri_sent?: 'true' | 'false' };
+export type CodeBindings = { client_id: string; redirect_uri: string; pkce: string; redirect_uri_sent?: 'true' | 'false'; dpop_jkt?: string };
 
 /**
  * The PKCE binding stored with a code: the S256 challenge, or for `plain`
@@ -46,6 +46,8 @@ export async function issueAuthorizationCode(
     handle: string; data: GrantData; code_challenge?: string; code_challenge_method?: 'S256' | 'plain';
     /** Whether the authorization request included redirect_uri (RFC 6749 §4.1.3); strict when not said. */
     redirect_uri_required?: boolean;
+    /** The DPoP key the code is bound to (RFC 9449 §10): its redemption must carry a proof by that key. */
+    dpop_jkt?: string;
   },
 ): Promise<IssueCodeOutcome> {
   const now = deps.now();
@@ -55,6 +57,7 @@ export async function issueAuthorizationCode(
     redirect_uri: input.data.redirect_uri,
     pkce: await pkceBinding(input.code_challenge, input.code_challenge_method),
     ...(input.redirect_uri_required !== false && { redirect_uri_sent: 'true' as const }),
+    ...(input.dpop_jkt !== undefined && { dpop_jkt: input.dpop_jkt }),
   };
   const result = await deps.grants.grant(input.handle).issueCode({
     code_hash: await sha256b64(secret),

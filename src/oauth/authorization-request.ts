@@ -22,7 +22,7 @@ export const MAX_PARAM = 4096;
 const KNOWN_PARAMS = new Set([
   'response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'response_mode', 'code_challenge',
   'code_challenge_method', 'prompt', 'max_age', 'login_hint', 'acr_values', 'ui_locales', 'claims', 'id_token_hint',
-  'display', 'request', 'request_uri', 'resource', 'authorization_details', 'registration', 'claims_locales',
+  'display', 'request', 'request_uri', 'resource', 'authorization_details', 'registration', 'claims_locales', 'dpop_jkt',
 ]);
 
 /** A parameter's name as an error description may give it: known names only. */
@@ -142,5 +142,9 @@ export function validateAuthorizationRequest(params: Map<string, string>, client
   if (resource !== undefined) request.resource = parseResources(resource).join(' ');
   const claims = validateClaims(params.get('claims'));
   if (claims !== undefined) request.claims = claims;
+  const jkt = params.get('dpop_jkt');
+  // RFC 9449 §10: a JWK SHA-256 thumbprint (RFC 7638), 43 base64url characters.
+  if (jkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(jkt)) throw new InvalidRequest('dpop_jkt must be a base64url JWK SHA-256 thumbprint (RFC 9449 §10)');
+  if (jkt !== undefined) request.dpop_jkt = jkt;
   return request;
 }

@@ -15,6 +15,12 @@ export const HMAC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => a.startsWith('HS'))
 /** The `private_key_jwt` and request object algorithms. */
 export const ASYMMETRIC_ALGS = CLIENT_ASSERTION_ALGS.filter((a) => !a.startsWith('HS'));
 
+/**
+ * Algorithms accepted on DPoP proofs (RFC 9449 §4.3 check 5: asymmetric only, never `none` or a MAC),
+ * advertised as `dpop_signing_alg_values_supported` (§5.1). Every one is verifiable by WebCrypto in workerd.
+ */
+export const DPOP_SIGNING_ALGS = ['ES256', 'ES384', 'EdDSA', 'PS256', 'PS384', 'RS256', 'RS384'] as const;
+
 /** JARM encryption (JARM §3 `authorization_encryption_alg_values_supported` / `_enc_values_supported`). */
 export const JWE_ALGS = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
 export const JWE_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512'];

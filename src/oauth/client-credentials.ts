@@ -1,6 +1,7 @@
 import { logEvent } from '../log';
 import { issueAccessToken } from './access-token';
 import { SCOPES } from './capabilities';
+import type { TokenBinding } from './dpop-binding';
 import { InvalidScope, InvalidTarget, UnauthorizedClient } from './errors';
 import { accessTokenExpiry, grantAudience, loadResources, parseResources, type TokenAudience } from './resources';
 import type { ClientRequest } from './request-input';
@@ -52,9 +53,10 @@ async function clientCredentialsAudience(
  * The client credentials grant (RFC 6749 §4.4): a confidential client gets an
  * access token for itself, `sub` = its client_id (RFC 9068 §2.2). No refresh
  * token (§4.4.3) and no ID token. The token names no grant object, so it lives
- * until it expires; it cannot be revoked one by one.
+ * until it expires; it cannot be revoked one by one. A DPoP proof or client
+ * certificate binds it (RFC 9449 §5, RFC 8705 §3).
  */
-export async function clientCredentialsGrant(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
+export async function clientCredentialsGrant(request: ClientRequest, deps: TokenDeps, binding: TokenBinding): Promise<TokenResponse> {
   const { client, form } = request;
   if (isPublicClient(client)) throw new UnauthorizedClient('client_credentials needs an authenticated client (RFC 6749 section 4.4)');
   const requested = form.get('scope');
@@ -64,7 +66,7 @@ export async function clientCredentialsGrant(request: ClientRequest, deps: Token
   const now = deps.now();
   const exp = accessTokenExpiry(audience, now, deps.config);
   const { access_token, token_type } = await issueAccessToken(
-    { sub: client.client_id, aud: audience.aud, client_id: client.client_id, scope, jti, iat: now, exp }, deps, audience.api?.access_token_signing_alg,
+    { sub: client.client_id, aud: audience.aud, client_id: client.client_id, scope, jti, iat: now, exp, cnf: binding.cnf }, deps, audience.api?.access_token_signing_alg,
   );
   logEvent('token_issued', { request_id: deps.requestId, client_id: client.client_id, grant_type: 'client_credentials', jti });
   return { access_token, token_type, expires_in: exp - now, scope };

@@ -15,11 +15,9 @@ export type ClientMetadata = Omit<Client, 'client_id' | 'client_id_issued_at'> &
 
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 export { JWE_ALGS, JWE_ENCS };
-
 const fail = (field: string, problem: string) => new InvalidClientMetadata(`${field}: ${problem}`);
 
 type Input = Record<string, unknown>;
-
 function optString(input: Input, field: string, max = 2048): string | undefined {
   const v = input[field];
   if (v === undefined || v === null) return undefined;
@@ -245,6 +243,8 @@ export function validateClientMetadata(body: unknown, config: Config): ClientMet
     backchannel_logout_session_required: optBool(input, 'backchannel_logout_session_required', false),
     par_lifetime: (par_lifetime ?? undefined) as number | undefined,
     allowed_origins: allowedOrigins(input),
+    dpop_bound_access_tokens: optBool(input, 'dpop_bound_access_tokens', false), // RFC 9449 §5.2
+    tls_client_certificate_bound_access_tokens: optBool(input, 'tls_client_certificate_bound_access_tokens', false), // RFC 8705 §3.4
     client_profile: oneOf(input, 'client_profile', ['default', 'fapi2'] as const, 'default')!,
   };
 }

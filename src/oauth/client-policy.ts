@@ -26,6 +26,18 @@ export interface ClientPolicy {
    * §6.3.2.3, RFC 9700 §4.14.2).
    */
   refresh_token_lifetime: number;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: a token request without a DPoP proof is refused. */
+  dpop_bound_access_tokens: boolean;
+  /** RFC 8705 §3.4 `tls_client_certificate_bound_access_tokens`: access tokens carry the certificate's `x5t#S256`. */
+  certificate_bound_access_tokens: boolean;
+  /**
+   * Access tokens must be sender-constrained, by DPoP (RFC 9449) or by the
+   * client certificate (RFC 8705 §3): under FAPI 2.0 (Security Profile
+   * §5.3.2.1) and for clients registered for either binding.
+   */
+  sender_constrained_required: boolean;
+  /** Every DPoP proof of this client must carry a server nonce (RFC 9449 §8; `DPOP_NONCE`). */
+  dpop_nonce_required: boolean;
 }
 
 const defaultAudiences = new WeakMap<Config, readonly string[]>();
@@ -44,11 +56,17 @@ function audiencesOf(config: Config): readonly string[] {
 /** Resolves the policy of `client` under `config` (DESIGN.md "Client assertion aud"; FAPI 2.0 §5.3). */
 export function resolveClientPolicy(client: Client, config: Config): ClientPolicy {
   const fapi2 = config.fapi2 || client.client_profile === 'fapi2';
+  const dpop_bound_access_tokens = client.dpop_bound_access_tokens === true;
+  const certificate_bound_access_tokens = client.tls_client_certificate_bound_access_tokens === true;
   return {
     fapi2,
     pkce_required: isPublicClient(client) || config.requirePkceForAll || fapi2,
     assertion_audiences: fapi2 ? [config.issuer] : audiencesOf(config),
     assertion_audience_string_only: fapi2,
     refresh_token_lifetime: isPublicClient(client) ? Math.min(config.publicClientRefreshLifetime, config.refreshTokenLifetime) : config.refreshTokenLifetime,
+    dpop_bound_access_tokens,
+    certificate_bound_access_tokens,
+    sender_constrained_required: fapi2 || dpop_bound_access_tokens || certificate_bound_access_tokens,
+    dpop_nonce_required: config.dpopNonce,
   };
 }

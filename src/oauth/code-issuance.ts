@@ -59,6 +59,7 @@ export async function completeAuthorization(
     code_challenge: request.code_challenge,
     code_challenge_method: request.code_challenge_method,
     redirect_uri_required: request.redirect_uri_defaulted !== true,
+    dpop_jkt: request.dpop_jkt,
   });
   if (!outcome.ok) {
     if (input.par) throw new InvalidRequestUri('the request_uri has already been used (RFC 9126 §4)');

@@ -1,6 +1,6 @@
 import { endpoints, type Config } from '../config';
 import {
-  ASYMMETRIC_ALGS, AUTH_METHODS, CLAIMS, CLIENT_ASSERTION_ALGS, GRANT_TYPES, JWE_ALGS, JWE_ENCS, LOGOUT_SUPPORT, PKCE_METHODS, PROMPTS, RESPONSE_MODES,
+  ASYMMETRIC_ALGS, AUTH_METHODS, CLAIMS, CLIENT_ASSERTION_ALGS, DPOP_SIGNING_ALGS, GRANT_TYPES, JWE_ALGS, JWE_ENCS, LOGOUT_SUPPORT, PKCE_METHODS, PROMPTS, RESPONSE_MODES,
   RESPONSE_TYPES, SCOPES,
 } from './capabilities';
 
@@ -9,7 +9,7 @@ export { CLAIMS, SCOPES };
 
 /**
  * The server's metadata (RFC 8414 §2, OpenID Connect Discovery 1.0 §3,
- * RFC 9126 §5, RFC 9207 §3, JARM §3, RP-Initiated Logout §2.1, Session Management
+ * RFC 9126 §5, RFC 9207 §3, RFC 9449 §5.1, RFC 8705 §3.3, JARM §3, RP-Initiated Logout §2.1, Session Management
  * §3.3, Front-/Back-Channel Logout §3 / §2.1). Only what is implemented is advertised.
  */
 export function serverMetadata(config: Config): Record<string, unknown> {
@@ -51,6 +51,8 @@ export function serverMetadata(config: Config): Record<string, unknown> {
     claims_parameter_supported: true,
     authorization_response_iss_parameter_supported: true,
     prompt_values_supported: PROMPTS,
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
+    tls_client_certificate_bound_access_tokens: true,
     end_session_endpoint: urls.endSession,
     check_session_iframe: urls.checkSession,
     ...LOGOUT_SUPPORT,

@@ -30,7 +30,9 @@ export type OAuthErrorCode =
   | 'invalid_client_metadata'
   | 'invalid_redirect_uri'
   | 'not_found'
-  | 'method_not_allowed';
+  | 'method_not_allowed'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 export interface OAuthErrorOptions {
   status?: number;
@@ -44,6 +46,12 @@ export interface OAuthErrorOptions {
    * form, a browser that does not match): those are always an HTML page.
    */
   allowRedirect?: boolean;
+  /**
+   * At a protected resource: the authentication scheme whose `WWW-Authenticate`
+   * challenge carries this error (RFC 6750 §3, RFC 9449 §7.1), when it is not the
+   * scheme the token came with (a DPoP-bound token presented as Bearer).
+   */
+  challenge?: string;
   /** What caused it (e.g. which storage call failed), for the log line of a 5xx; never serialized. */
   cause?: unknown;
 }
@@ -72,6 +80,7 @@ export class OAuthError extends Error {
   readonly headers: Record<string, string>;
   readonly extra: Record<string, string>;
   readonly allowRedirect: boolean;
+  readonly challenge?: string;
 
   constructor(code: OAuthErrorCode, description: string, status = 400, options: OAuthErrorOptions = {}) {
     super(toErrorDescription(description), options.cause === undefined ? undefined : { cause: options.cause });
@@ -81,6 +90,7 @@ export class OAuthError extends Error {
     this.headers = options.headers ?? {};
     this.extra = options.extra ?? {};
     this.allowRedirect = options.allowRedirect ?? true;
+    if (options.challenge !== undefined) this.challenge = options.challenge;
   }
 
   toJSON(): Record<string, string> {
@@ -129,6 +139,10 @@ export const UnmetAuthenticationRequirements = define('UnmetAuthenticationRequir
 /** RFC 6750 §3.1 */
 export const InvalidToken = define('InvalidToken', 'invalid_token', 401);
 export const InsufficientScope = define('InsufficientScope', 'insufficient_scope', 403);
+/** RFC 9449 §5, §7.1: a missing or invalid DPoP proof (400 at the token and PAR endpoints, 401 at a resource). */
+export const InvalidDpopProof = define('InvalidDpopProof', 'invalid_dpop_proof', 400);
+/** RFC 9449 §8, §9: the proof lacks the server's current nonce, which the `DPoP-Nonce` header carries. */
+export const UseDpopNonce = define('UseDpopNonce', 'use_dpop_nonce', 400);
 /** RFC 7591 §3.2.2 */
 export const InvalidClientMetadata = define('InvalidClientMetadata', 'invalid_client_metadata', 400);
 export const InvalidRedirectUri = define('InvalidRedirectUri', 'invalid_redirect_uri', 400, { allowRedirect: false });

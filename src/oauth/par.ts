@@ -1,8 +1,9 @@
 import type { Config } from '../config';
 import { randomToken } from '../crypto/random';
 import type { PushedRequestStore } from '../storage/ports';
-import type { ApiStore, RemoteJwksPort } from '../storage/ports';
+import type { ApiStore, RemoteJwksPort, ReplayStore } from '../storage/ports';
 import { validateAuthorizationRequest } from './authorization-request';
+import { verifyDpopProof } from './dpop';
 import { InvalidRequest, InvalidRequestObject } from './errors';
 import type { ParHookContext, ParHooks } from './hooks';
 import { verifyRequestObject } from './request-object';
@@ -31,6 +32,7 @@ export interface ParDeps {
   pushedRequests: PushedRequestStore;
   remoteJwks: RemoteJwksPort;
   apis: ApiStore;
+  replay: ReplayStore;
   hooks: ParHooks;
   now: () => number;
   requestId: string;
@@ -84,6 +86,12 @@ export async function pushAuthorizationRequest(request: ClientRequest, deps: Par
     if (changed) validated = validateAuthorizationRequest(asParams({ ...changed, client_id: client.client_id }), client, config);
   }
 
+  // RFC 9449 §10.1: a DPoP proof at PAR binds the code to its key, as dpop_jkt does; both must then agree.
+  const proof = await verifyDpopProof(request, { at: 'authorization_server', nonce_required: request.policy.dpop_nonce_required }, deps);
+  if (proof && validated.dpop_jkt !== undefined && validated.dpop_jkt !== proof.jkt) {
+    throw new InvalidRequest('dpop_jkt does not match the key of the DPoP proof (RFC 9449 §10.1)');
+  }
+  if (proof) validated = { ...validated, dpop_jkt: proof.jkt };
   await checkAuthorizationResources(validated, client, deps.apis);
   const handle = randomToken(32);
   await deps.pushedRequests.put(handle, { client_id: client.client_id, request: validated, expires_at: now + lifetime }, lifetime);

@@ -3,6 +3,7 @@ import type { GrantHandle } from '../storage/ports';
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
+import type { TokenBinding } from './dpop-binding';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from './errors';
 import { accessTokenExpiry, grantAudience, parseResources, type TokenAudience } from './resources';
 import { joinToken, splitToken } from './grant-data';
@@ -50,6 +51,7 @@ async function revokeStolen(grant: GrantHandle, client: StoredClient, owner: str
 /** Refuses a refresh; a reused rotated token has just revoked its family (RFC 9700 §4.14.2), which is logged. */
 function refused(reason: string, client: StoredClient, deps: TokenDeps): never {
   if (reason === 'reused') logEvent('refresh_reuse', { request_id: deps.requestId, client_id: client.client_id, action: 'grant_revoked' });
+  if (reason === 'mismatch') throw new InvalidGrant('the refresh token is bound to a DPoP key this request did not prove (RFC 9449 section 5)');
   throw new InvalidGrant(INVALID_REFRESH);
 }
 
@@ -63,9 +65,11 @@ function assertRefreshable(audience: TokenAudience): void {
  * exchanged in one atomic step of its grant object for a new one. `scope` may
  * narrow the new access token's scope, never widen it, and `resource` may name
  * one of the granted resources (RFC 8707 §2.2). A token presented by another
- * client is treated as stolen and its grant revoked.
+ * client is treated as stolen and its grant revoked. A public client's token
+ * bound to a DPoP key needs a proof by that key (RFC 9449 §5); the new access
+ * token is bound to the proof of this request.
  */
-export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
+export async function refreshTokens(request: ClientRequest, deps: TokenDeps, binding: TokenBinding): Promise<TokenResponse> {
   const { client, form } = request;
   const presented = form.get('refresh_token');
   if (presented === undefined) throw new InvalidRequest('refresh_token is required (RFC 6749 section 6)');
@@ -78,10 +82,11 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
   const now = deps.now();
   const grant = deps.grants.grant(parts.handle);
   const presented_hash = await sha256b64(parts.secret);
+  const presented_key = binding.proof?.jkt ?? '';
 
   if (requested !== undefined || resource !== undefined) {
     // Check scope and resource before rotating: a refused request must not cost the client its token.
-    const check = await grant.checkRefresh({ presented_hash, now, grace_seconds: refreshGraceFor(client, deps.config) });
+    const check = await grant.checkRefresh({ presented_hash, now, grace_seconds: refreshGraceFor(client, deps.config), presented_key });
     if (!check.ok) refused(check.reason, client, deps);
     const owner = check.data.client_id;
     if (!sameRegistration(check.data, client)) await revokeStolen(grant, client, owner, deps);
@@ -91,7 +96,9 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
 
   const next = randomToken(32);
   await deps.keys.ring(); // before rotating: an outage must not leave the client without its new refresh token
-  const result = await grant.rotateRefresh({ presented_hash, next_hash: await sha256b64(next), now, grace_seconds: refreshGraceFor(client, deps.config) });
+  const result = await grant.rotateRefresh({
+    presented_hash, next_hash: await sha256b64(next), now, grace_seconds: refreshGraceFor(client, deps.config), presented_key,
+  });
   if (!result.ok) refused(result.reason, client, deps);
   const data = result.data;
   if (!sameRegistration(data, client)) await revokeStolen(grant, client, data.client_id, deps);
@@ -110,5 +117,6 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
     refresh_token: joinToken(parts.handle, next),
     include_nonce: false,
     grant_type: 'refresh_token',
+    cnf: binding.cnf,
   }, deps);
 }

@@ -1,12 +1,13 @@
 import { exchangeAuthorizationCode } from './authorization-code-grant';
 import { clientCredentialsGrant } from './client-credentials';
+import { bindTokenRequest, type TokenBinding } from './dpop-binding';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from './errors';
 import { refreshTokens } from './refresh-token';
 import type { TokenDeps, TokenResponse } from './token-response';
 import type { ClientRequest } from './request-input';
 
-/** A grant type's handler: the authenticated request in, the RFC 6749 §5.1 response out. */
-type GrantHandler = (request: ClientRequest, deps: TokenDeps) => Promise<TokenResponse>;
+/** A grant type's handler: the authenticated request and what it binds tokens to in, the RFC 6749 §5.1 response out. */
+type GrantHandler = (request: ClientRequest, deps: TokenDeps, binding: TokenBinding) => Promise<TokenResponse>;
 
 const HANDLERS: Record<string, GrantHandler> = {
   authorization_code: exchangeAuthorizationCode,
@@ -17,9 +18,11 @@ const HANDLERS: Record<string, GrantHandler> = {
 /**
  * Dispatches a token request of an authenticated client by `grant_type`
  * (RFC 6749 §4.1.3, §4.4.2, §6): an unknown type is `unsupported_grant_type`,
- * one the client did not register is `unauthorized_client` (§5.2).
+ * one the client did not register is `unauthorized_client` (§5.2). The DPoP
+ * proof or client certificate that binds the tokens is checked first
+ * (RFC 9449 §5, RFC 8705 §3).
  */
-export function handleTokenRequest(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
+export async function handleTokenRequest(request: ClientRequest, deps: TokenDeps): Promise<TokenResponse> {
   const { client, form } = request;
   const grantType = form.get('grant_type');
   if (grantType === undefined) throw new InvalidRequest('grant_type is required (RFC 6749 section 4.1.3)');
@@ -28,5 +31,5 @@ export function handleTokenRequest(request: ClientRequest, deps: TokenDeps): Pro
   if (!client.grant_types.includes(grantType)) {
     throw new UnauthorizedClient(`the client is not registered for the ${grantType} grant type`);
   }
-  return handler(request, deps);
+  return handler(request, deps, await bindTokenRequest(request, deps));
 }

@@ -1,8 +1,9 @@
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
 import type { GrantPort } from '../storage/ports';
-import type { ApiStore, UserStore } from '../storage/ports';
+import type { ApiStore, ReplayStore, UserStore } from '../storage/ports';
 import { issueAccessToken, type AccessTokenDeps } from './access-token';
+import type { Confirmation } from './dpop-binding';
 import { requestedClaims, selectUserClaims } from './claims';
 import type { GrantData } from './grant-data';
 import { issueIdToken } from './id-token';
@@ -16,6 +17,8 @@ export interface TokenDeps extends AccessTokenDeps {
   grants: GrantPort;
   users: UserStore;
   apis: ApiStore;
+  /** DPoP proof `jti`s (RFC 9449 §11.1). */
+  replay: ReplayStore;
   requestId: string;
 }
 
@@ -45,6 +48,8 @@ export interface GrantTokensInput {
   refresh_token?: string;
   include_nonce: boolean;
   grant_type: string;
+  /** What the access token is bound to (RFC 9449 §6.1, RFC 8705 §3.1); absent for a bearer token. */
+  cnf?: Confirmation;
 }
 
 /** A fresh access token id (RFC 9068 §2.2 `jti`), 128 random bits. */
@@ -65,7 +70,7 @@ export async function mintGrantTokens(input: GrantTokensInput, deps: TokenDeps):
   const [at, user] = await Promise.all([
     issueAccessToken({
       sub: data.sub, aud: audience.aud, client_id: client.client_id, scope: audience.scope, jti: input.jti, iat: input.iat, exp: input.exp,
-      auth_time: data.auth_time, acr: data.acr, amr: data.amr, sid: data.sid, grant: input.handle,
+      auth_time: data.auth_time, acr: data.acr, amr: data.amr, sid: data.sid, grant: input.handle, cnf: input.cnf,
     }, deps, audience.api?.access_token_signing_alg),
     wanted.length ? deps.users.get(data.sub) : null,
   ]);

@@ -44,6 +44,10 @@ export interface Client {
   par_lifetime?: number;
   /** Browser origins allowed to call the token, revocation and PAR endpoints besides those of `redirect_uris` (issue 11; src/oauth/cors-origins.ts). */
   allowed_origins?: string[];
+  /** RFC 9449 §5.2: every token request must carry a DPoP proof; absent means false. */
+  dpop_bound_access_tokens?: boolean;
+  /** RFC 8705 §3.4: access tokens are bound to the client certificate of the token request; absent means false. */
+  tls_client_certificate_bound_access_tokens?: boolean;
   /** Portcullis extension: `fapi2` narrows client assertion `aud` to the issuer (DESIGN.md). */
   client_profile: 'default' | 'fapi2';
 }
@@ -84,4 +88,6 @@ export interface AuthorizationRequest {
   id_token_hint?: string;
   /** RFC 8707 §2 resource indicators, space separated (a URI holds no space). */
   resource?: string;
+  /** RFC 9449 §10: the JWK thumbprint of the DPoP key the code is bound to. */
+  dpop_jkt?: string;
 }

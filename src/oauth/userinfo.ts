@@ -1,7 +1,8 @@
 import type { GrantPort } from '../storage/ports';
-import type { UserStore } from '../storage/ports';
+import type { ReplayStore, UserStore } from '../storage/ports';
 import { verifyAccessToken, type AccessTokenClaims, type AccessTokenDeps } from './access-token';
 import { requestedClaims, scopeClaims, selectUserClaims } from './claims';
+import { checkSenderConstraint } from './dpop-binding';
 import { InsufficientScope, InvalidToken } from './errors';
 import type { ProtectedResourceRequest } from './request-input';
 import type { GrantData } from './grant-data';
@@ -10,6 +11,7 @@ import { hasScope } from './token-scope';
 export interface UserInfoDeps extends AccessTokenDeps {
   grants: GrantPort;
   users: UserStore;
+  replay: ReplayStore;
 }
 
 /** The access token's claims, if it is a valid user token carrying `openid` (RFC 9068 §4, OpenID Connect Core §5.3). */
@@ -44,13 +46,17 @@ export async function requireLiveUserToken(token: string, deps: UserInfoDeps): P
 /**
  * The UserInfo response (OpenID Connect Core §5.3.2): `sub` always, the claims
  * of the token's standard scope values (§5.4), plus those asked for through
- * `claims.userinfo` (§5.5). Claims the account lacks are omitted. The grant
- * check and the account read run side by side (one round trip of latency,
- * not two); nothing from the account is answered unless the grant is live.
+ * `claims.userinfo` (§5.5). Claims the account lacks are omitted. A bound
+ * token must come with its DPoP proof or client certificate (RFC 9449 §7.1,
+ * RFC 8705 §3). The grant check, the proof's `jti` record and the account read
+ * run side by side (one round trip of latency, not three); nothing from the
+ * account is answered unless the grant is live and the sender proven.
  */
 export async function readUserInfo(request: ProtectedResourceRequest, deps: UserInfoDeps): Promise<Record<string, unknown>> {
   const claims = await verifiedUserToken(request.access_token.value, deps);
-  const [data, user] = await Promise.all([liveGrantData(claims, deps), deps.users.get(claims.sub)]);
+  const [data, user] = await Promise.all([
+    liveGrantData(claims, deps), deps.users.get(claims.sub), checkSenderConstraint(request, claims.cnf, deps),
+  ]);
   if (!user || user.disabled) throw new InvalidToken('the end-user of this access token no longer exists or is disabled');
   const names = new Set([...scopeClaims(claims.scope), ...requestedClaims(data.claims, 'userinfo')]);
   return { ...selectUserClaims(user, names), sub: user.sub };

@@ -27,7 +27,8 @@ export interface GrantRecord {
   /** Opaque to this object: the protocol layer's grant data (sub, scope, claims, sid …). */
   data: GrantDataRecord;
   expires_at: number;
-  refresh?: { current: string; previous?: string; rotated_at?: number; expires_at: number };
+  /** `key`: what every refresh must present to match (a public client's DPoP key thumbprint, RFC 9449 §5). */
+  refresh?: { current: string; previous?: string; rotated_at?: number; expires_at: number; key?: string };
   revoked_jtis: string[];
 }
 
@@ -39,10 +40,10 @@ export type RedeemResult =
   | Failure<'unknown' | 'expired' | 'mismatch' | 'replayed' | 'revoked'>;
 export type RefreshResult =
   | { ok: true; data: GrantDataRecord; refresh_expires_at: number }
-  | Failure<'unknown' | 'expired' | 'reused' | 'revoked'>;
+  | Failure<'unknown' | 'expired' | 'reused' | 'revoked' | 'mismatch'>;
 export type CheckRefreshResult =
   | { ok: true; data: GrantDataRecord; refresh_expires_at: number; current: boolean }
-  | Failure<'unknown' | 'expired' | 'reused' | 'revoked'>;
+  | Failure<'unknown' | 'expired' | 'reused' | 'revoked' | 'mismatch'>;
 export type StatusResult = { active: true; data: GrantDataRecord } | { active: false };
 
 const KEY = 'grant';
@@ -98,6 +99,7 @@ export class Grant extends DurableObject<unknown> {
    */
   async redeemCode(input: {
     code_hash: string; presented: Record<string, string>; now: number; refresh_hash?: string; refresh_expires_at?: number; expires_at: number;
+    refresh_key?: string;
   }): Promise<RedeemResult> {
     const record = this.load();
     if (!record || !sameSecret(record.code_hash, input.code_hash)) return { ok: false, reason: 'unknown' };
@@ -110,7 +112,9 @@ export class Grant extends DurableObject<unknown> {
     for (const [field, expected] of Object.entries(record.bindings)) {
       if (!sameSecret(expected, input.presented[field] ?? '')) return { ok: false, reason: 'mismatch', field };
     }
-    const refresh = input.refresh_hash ? { current: input.refresh_hash, expires_at: input.refresh_expires_at! } : undefined;
+    const refresh = input.refresh_hash
+      ? { current: input.refresh_hash, expires_at: input.refresh_expires_at!, ...(input.refresh_key !== undefined && { key: input.refresh_key }) }
+      : undefined;
     await this.save({ ...record, status: 'active', refresh, expires_at: Math.max(record.expires_at, input.expires_at) }, record);
     return { ok: true, data: record.data };
   }
@@ -148,7 +152,7 @@ export class Grant extends DurableObject<unknown> {
    * within `grace_seconds` of its rotation; the reuse of any other rotated
    * token revokes the whole grant (RFC 9700 §4.14.2).
    */
-  async rotateRefresh(input: { presented_hash: string; next_hash: string; now: number; grace_seconds: number }): Promise<RefreshResult> {
+  async rotateRefresh(input: { presented_hash: string; next_hash: string; now: number; grace_seconds: number; presented_key?: string }): Promise<RefreshResult> {
     const record = this.load();
     const refresh = record?.refresh;
     if (!record || !refresh) return { ok: false, reason: 'unknown' };
@@ -157,6 +161,8 @@ export class Grant extends DurableObject<unknown> {
     if (!kind) return { ok: false, reason: 'unknown' };
     if (refresh.expires_at <= input.now) return { ok: false, reason: 'expired' };
     if (this.isReuse(kind, refresh, input.now, input.grace_seconds)) return this.revokeForReuse(record);
+    // A bound token presented without its key leaves everything as it was: the holder may retry with the key.
+    if (!this.keyMatches(refresh, input.presented_key)) return { ok: false, reason: 'mismatch', field: 'key' };
     // A normal rotation retires the current token for good. A grace retry replaces a token whose response
     // was presumably lost; that token is forgotten (unknown), not counted as reuse.
     if (kind === 'current') this.ctx.storage.kv.put(ROTATED + refresh.current, input.now);
@@ -173,7 +179,7 @@ export class Grant extends DurableObject<unknown> {
    * token revokes the grant exactly as rotateRefresh would; without it a
    * rotated token is simply `unknown`.
    */
-  async checkRefresh(input: { presented_hash: string; now: number; grace_seconds?: number }): Promise<CheckRefreshResult> {
+  async checkRefresh(input: { presented_hash: string; now: number; grace_seconds?: number; presented_key?: string }): Promise<CheckRefreshResult> {
     const record = this.load();
     const refresh = record?.refresh;
     if (!record || !refresh) return { ok: false, reason: 'unknown' };
@@ -182,7 +188,13 @@ export class Grant extends DurableObject<unknown> {
     if (record.status === 'revoked') return { ok: false, reason: 'revoked' };
     if (refresh.expires_at <= input.now) return { ok: false, reason: 'expired' };
     if (input.grace_seconds !== undefined && this.isReuse(kind, refresh, input.now, input.grace_seconds)) return this.revokeForReuse(record);
+    if (!this.keyMatches(refresh, input.presented_key)) return { ok: false, reason: 'mismatch', field: 'key' };
     return { ok: true, data: record.data, refresh_expires_at: refresh.expires_at, current: kind === 'current' };
+  }
+
+  /** Whether a refresh presents the key its tokens are bound to; `undefined` (introspection, revocation) is not checked. */
+  private keyMatches(refresh: NonNullable<GrantRecord['refresh']>, presented: string | undefined): boolean {
+    return refresh.key === undefined || presented === undefined || sameSecret(refresh.key, presented);
   }
 
   /** Whether tokens of this grant are still good; `jti` also checks a single revoked access token. */

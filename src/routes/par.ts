@@ -4,6 +4,7 @@ import { clientRequest } from '../http/request-input';
 import { clientAuth } from '../middleware/client-auth';
 import { cors } from '../middleware/cors';
 import { noStore } from '../middleware/context';
+import { dpopNonceHeader } from '../middleware/dpop-nonce';
 import { MethodNotAllowed, NotFound, TooManyRequests } from '../oauth/errors';
 import { pushAuthorizationRequest } from '../oauth/par';
 
@@ -18,7 +19,7 @@ parRoutes.use('*', async (c, next) => {
 /** Cross-origin for public clients only: a confidential client pushes from its back end (issue 11). */
 parRoutes.use('/', cors({ origins: 'client', methods: ['POST'], publicOnly: true }));
 
-parRoutes.post('/', noStore, clientAuth, async (c) => {
+parRoutes.post('/', noStore, dpopNonceHeader, clientAuth, async (c) => {
   const services = c.get('services');
   const request = clientRequest(c);
   const parLimit = services.parRateLimit;

@@ -4,6 +4,7 @@ import { clientRequest } from '../http/request-input';
 import { clientAuth } from '../middleware/client-auth';
 import { cors } from '../middleware/cors';
 import { noStore } from '../middleware/context';
+import { dpopNonceHeader } from '../middleware/dpop-nonce';
 import { MethodNotAllowed } from '../oauth/errors';
 import { handleTokenRequest } from '../oauth/token-request';
 
@@ -13,7 +14,7 @@ export const tokenRoutes = new Hono<AppEnv>();
 /** A browser-based client calls it cross-origin (issue 11); only its registered origins may read the answer. */
 tokenRoutes.use('/', cors({ origins: 'client', methods: ['POST'] }));
 
-tokenRoutes.post('/', noStore, clientAuth, async (c) =>
+tokenRoutes.post('/', noStore, dpopNonceHeader, clientAuth, async (c) =>
   c.json(await handleTokenRequest(clientRequest(c), { ...c.get('services'), requestId: c.get('requestId') })));
 
 tokenRoutes.all('/', () => {

@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env';
 import { requestInput } from '../http/request-input';
 import { accessTokenAuth, bearerChallenge } from '../middleware/bearer';
 import { noStore } from '../middleware/context';
+import { dpopNonceHeader } from '../middleware/dpop-nonce';
 import { cors } from '../middleware/cors';
 import { MethodNotAllowed } from '../oauth/errors';
 import { TOKEN_TYPES } from '../oauth/token-type';
@@ -26,7 +27,7 @@ userinfoRoutes.use('/', cors({ origins: 'any', methods: ['GET', 'POST'] }));
 
 const schemes = TOKEN_TYPES;
 
-userinfoRoutes.on(['GET', 'POST'], '/', noStore, bearerChallenge({ schemes }), accessTokenAuth({ schemes }), async (c) =>
+userinfoRoutes.on(['GET', 'POST'], '/', noStore, dpopNonceHeader, bearerChallenge({ schemes }), accessTokenAuth({ schemes }), async (c) =>
   c.json(await readUserInfo({ ...requestInput(c), access_token: c.get('accessToken') }, c.get('services'))));
 
 userinfoRoutes.all('/', () => {

@@ -8,6 +8,8 @@ const BOOL_COLUMNS = new Set([
   'require_pushed_authorization_requests',
   'frontchannel_logout_session_required',
   'backchannel_logout_session_required',
+  'dpop_bound_access_tokens',
+  'tls_client_certificate_bound_access_tokens',
 ]);
 const COLUMNS = [
   'client_id', 'client_id_issued_at', 'client_secret_hash', 'client_secret_sealed', 'client_name', 'client_uri',
@@ -18,6 +20,7 @@ const COLUMNS = [
   'post_logout_redirect_uris', 'frontchannel_logout_uri', 'frontchannel_logout_session_required',
   'backchannel_logout_uri', 'backchannel_logout_session_required', 'par_lifetime', 'client_profile', 'allowed_origins',
   'previous_secret_hash', 'previous_secret_sealed', 'previous_secret_expires_at',
+  'dpop_bound_access_tokens', 'tls_client_certificate_bound_access_tokens',
 ] as const;
 
 function toRow(client: StoredClient): unknown[] {

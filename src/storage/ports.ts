@@ -190,11 +190,11 @@ export type IssueCodeResult = { ok: true } | GrantFailure<'used'>;
 /** Code redemption (RFC 6749 §4.1.3); `replayed` means the grant was revoked (§4.1.2). */
 export type RedeemResult = { ok: true; data: GrantData } | GrantFailure<'unknown' | 'expired' | 'mismatch' | 'replayed' | 'revoked'>;
 /** Refresh rotation (RFC 6749 §6); `reused` means a rotated token came back and the family was revoked (RFC 9700 §4.14.2). */
-export type RefreshResult = { ok: true; data: GrantData; refresh_expires_at: number } | GrantFailure<'unknown' | 'expired' | 'reused' | 'revoked'>;
+export type RefreshResult = { ok: true; data: GrantData; refresh_expires_at: number } | GrantFailure<'unknown' | 'expired' | 'reused' | 'revoked' | 'mismatch'>;
 /** Which refresh token of the grant was presented, without rotating it (RFC 7009, RFC 7662). */
 export type CheckRefreshResult =
   | { ok: true; data: GrantData; refresh_expires_at: number; current: boolean }
-  | GrantFailure<'unknown' | 'expired' | 'reused' | 'revoked'>;
+  | GrantFailure<'unknown' | 'expired' | 'reused' | 'revoked' | 'mismatch'>;
 /** Whether the grant behind an access token is still good (RFC 7662 §2.2 `active`). */
 export type GrantStatus = { active: true; data: GrantData } | { active: false };
 
@@ -208,11 +208,16 @@ export interface GrantHandle {
   }): Promise<IssueCodeResult>;
   redeemCode(input: {
     code_hash: string; presented: Record<string, string>; now: number; refresh_hash?: string; refresh_expires_at?: number; expires_at: number;
+    /** Binds the refresh tokens of the grant to this key (a public client's DPoP key thumbprint, RFC 9449 §5). */
+    refresh_key?: string;
   }): Promise<RedeemResult>;
-  /** Rotates the refresh token; the previous one is accepted again only for `grace_seconds` (strictly less) after its rotation. */
-  rotateRefresh(input: { presented_hash: string; next_hash: string; now: number; grace_seconds: number }): Promise<RefreshResult>;
+  /**
+   * Rotates the refresh token; the previous one is accepted again only for `grace_seconds` (strictly less) after its rotation.
+   * A bound token whose `presented_key` differs is `mismatch` and nothing changes.
+   */
+  rotateRefresh(input: { presented_hash: string; next_hash: string; now: number; grace_seconds: number; presented_key?: string }): Promise<RefreshResult>;
   /** With `grace_seconds`, a rotated token outside the grace window revokes the family, as rotateRefresh would. */
-  checkRefresh(input: { presented_hash: string; now: number; grace_seconds?: number }): Promise<CheckRefreshResult>;
+  checkRefresh(input: { presented_hash: string; now: number; grace_seconds?: number; presented_key?: string }): Promise<CheckRefreshResult>;
   status(input: { now: number; jti?: string }): Promise<GrantStatus>;
   /** Revokes the grant and everything issued from it; returns its data for logout fan-out. `keep_offline` spares an `offline_access` grant (`revoked: false`). */
   revoke(input?: { keep_offline?: boolean }): Promise<{ revoked: boolean; data?: GrantData }>;

@@ -68,10 +68,10 @@ describe('UserInfo endpoint (OpenID Connect Core §5.3, RFC 6750)', () => {
     expect(res.status).toBe(400);
   });
 
-  it('answers 401 with a bare Bearer challenge and no error when no token is sent (RFC 6750 §3.1)', async () => {
+  it('answers 401 with bare Bearer and DPoP challenges and no error when no token is sent (RFC 6750 §3.1, RFC 9449 §7.1)', async () => {
     const res = await call('/userinfo');
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="${ISSUER}"`);
+    expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="${ISSUER}", DPoP realm="${ISSUER}", algs="ES256 ES384 EdDSA PS256 PS384 RS256 RS384"`);
   });
 
   it('answers 401 invalid_token for a forged, unsigned or garbage token (RFC 6750 §3.1, RFC 8725 §2.1)', async () => {

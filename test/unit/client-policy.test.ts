@@ -18,12 +18,17 @@ describe('resolveClientPolicy', () => {
       assertion_audiences: [ISSUER, `${ISSUER}/token`, `${ISSUER}/par`, `${ISSUER}/revoke`, `${ISSUER}/introspect`],
       assertion_audience_string_only: false,
       refresh_token_lifetime: 30 * 86_400,
+      dpop_bound_access_tokens: false,
+      certificate_bound_access_tokens: false,
+      sender_constrained_required: false,
+      dpop_nonce_required: false,
     });
   });
 
   it('for client_profile fapi2 requires PKCE and accepts only the issuer, as a string (FAPI 2.0 §5.3.2.1, §5.3.2.2)', () => {
     expect(resolveClientPolicy(client({ client_profile: 'fapi2' }), config)).toEqual({
       fapi2: true, pkce_required: true, assertion_audiences: [ISSUER], assertion_audience_string_only: true, refresh_token_lifetime: 30 * 86_400,
+      dpop_bound_access_tokens: false, certificate_bound_access_tokens: false, sender_constrained_required: true, dpop_nonce_required: false,
     });
   });
 
@@ -43,5 +48,14 @@ describe('resolveClientPolicy', () => {
     // Never longer than every client's REFRESH_TOKEN_LIFETIME.
     expect(resolveClientPolicy(pub, getConfig({ ISSUER, REFRESH_TOKEN_LIFETIME: '600' })).refresh_token_lifetime).toBe(600);
     expect(resolveClientPolicy(client(), getConfig({ ISSUER, PUBLIC_CLIENT_REFRESH_LIFETIME: '3600' })).refresh_token_lifetime).toBe(30 * 86_400);
+  });
+
+  it('requires sender-constrained tokens under FAPI 2.0 and for clients registered for DPoP or certificate binding (FAPI 2.0 §5.3.2.1, RFC 9449 §5.2, RFC 8705 §3.4)', () => {
+    expect(resolveClientPolicy(client(), config).sender_constrained_required).toBe(false);
+    expect(resolveClientPolicy(client({ client_profile: 'fapi2' }), config).sender_constrained_required).toBe(true);
+    expect(resolveClientPolicy(client(), getConfig({ ISSUER, FAPI2: 'true' })).sender_constrained_required).toBe(true);
+    expect(resolveClientPolicy(client({ dpop_bound_access_tokens: true }), config)).toMatchObject({ dpop_bound_access_tokens: true, sender_constrained_required: true });
+    expect(resolveClientPolicy(client({ tls_client_certificate_bound_access_tokens: true }), config))
+      .toMatchObject({ certificate_bound_access_tokens: true, sender_constrained_required: true });
   });
 });
