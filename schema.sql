@@ -35,7 +35,12 @@ CREATE TABLE IF NOT EXISTS clients (
   backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0,
   par_lifetime INTEGER,
   client_profile TEXT NOT NULL DEFAULT 'default',
-  allowed_origins TEXT              -- JSON array of browser origins besides those of redirect_uris (issue 11)
+  allowed_origins TEXT,             -- JSON array of browser origins besides those of redirect_uris (issue 11)
+  tls_client_auth_subject_dn TEXT,  -- RFC 8705 §2.1.2: exactly one of these five for tls_client_auth
+  tls_client_auth_san_dns TEXT,
+  tls_client_auth_san_uri TEXT,
+  tls_client_auth_san_ip TEXT,
+  tls_client_auth_san_email TEXT
 );
 
 -- Which client registered which browser origin (its redirect URIs' origins plus allowed_origins),

@@ -44,6 +44,12 @@ export interface Client {
   par_lifetime?: number;
   /** Browser origins allowed to call the token, revocation and PAR endpoints besides those of `redirect_uris` (issue 11; src/oauth/cors-origins.ts). */
   allowed_origins?: string[];
+  /** RFC 8705 §2.1.2: exactly one of these names the certificate subject of a `tls_client_auth` client. */
+  tls_client_auth_subject_dn?: string;
+  tls_client_auth_san_dns?: string;
+  tls_client_auth_san_uri?: string;
+  tls_client_auth_san_ip?: string;
+  tls_client_auth_san_email?: string;
   /** Portcullis extension: `fapi2` narrows client assertion `aud` to the issuer (DESIGN.md). */
   client_profile: 'default' | 'fapi2';
 }

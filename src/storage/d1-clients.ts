@@ -17,6 +17,7 @@ const COLUMNS = [
   'authorization_encrypted_response_alg', 'authorization_encrypted_response_enc', 'id_token_signed_response_alg',
   'post_logout_redirect_uris', 'frontchannel_logout_uri', 'frontchannel_logout_session_required',
   'backchannel_logout_uri', 'backchannel_logout_session_required', 'par_lifetime', 'client_profile', 'allowed_origins',
+  'tls_client_auth_subject_dn', 'tls_client_auth_san_dns', 'tls_client_auth_san_uri', 'tls_client_auth_san_ip', 'tls_client_auth_san_email',
 ] as const;
 
 function toRow(client: StoredClient): unknown[] {
