@@ -3,6 +3,7 @@ import { ConfigError, mtlsEndpointAliases, parseConfig } from '../../src/config'
 import { derOfRfc9440, subjectAltNames } from '../../src/oauth/certificate-san';
 import { certificateTime } from '../../src/oauth/client-auth-mtls';
 import { validateClientMetadata } from '../../src/oauth/client-metadata';
+import { resolveClientPolicy } from '../../src/oauth/client-policy';
 import { normalizeDn, sameDn } from '../../src/oauth/distinguished-name';
 import { OAuthError } from '../../src/oauth/errors';
 import { CA_CERT_DER_B64, RP_CERT_DER_B64, RP_SUBJECT_DN, SELF_SIGNED_CERT_DER_B64 } from '../helpers/mtls-certificates';
@@ -121,6 +122,14 @@ describe('MTLS_HOST and mtls_endpoint_aliases (RFC 8705 §5)', () => {
       token: 'https://mtls.op.example/t1/token', par: 'https://mtls.op.example/t1/par', revocation: 'https://mtls.op.example/t1/revoke',
       introspection: 'https://mtls.op.example/t1/introspect', userinfo: 'https://mtls.op.example/t1/userinfo',
     });
+  });
+
+  it('lets a client assertion name the alias it called as aud, except under FAPI 2.0 (RFC 8705 §5, RFC 9126 §2)', () => {
+    const config = parseConfig({ ISSUER: 'https://op.example', MTLS_HOST: 'https://mtls.op.example' });
+    const client = validateClientMetadata({ redirect_uris: ['https://rp.example/cb'] }, config);
+    const policy = (profile: 'default' | 'fapi2') => resolveClientPolicy({ ...client, client_profile: profile, client_id: 'c', client_id_issued_at: 0 }, config);
+    expect(policy('default').assertion_audiences).toEqual(expect.arrayContaining(['https://mtls.op.example/token', 'https://mtls.op.example/par']));
+    expect(policy('fapi2').assertion_audiences).toEqual(['https://op.example']);
   });
 
   it('has no aliases when unset or when it is the issuer origin itself', () => {
