@@ -44,7 +44,12 @@ CREATE TABLE IF NOT EXISTS clients (
   previous_secret_sealed TEXT,
   previous_secret_expires_at INTEGER,
   dpop_bound_access_tokens INTEGER,                    -- 0/1, RFC 9449 §5.2 (NULL: false)
-  tls_client_certificate_bound_access_tokens INTEGER   -- 0/1, RFC 8705 §3.4 (NULL: false)
+  tls_client_certificate_bound_access_tokens INTEGER,  -- 0/1, RFC 8705 §3.4 (NULL: false)
+  tls_client_auth_subject_dn TEXT,  -- RFC 8705 §2.1.2: exactly one of these five for tls_client_auth
+  tls_client_auth_san_dns TEXT,
+  tls_client_auth_san_uri TEXT,
+  tls_client_auth_san_ip TEXT,
+  tls_client_auth_san_email TEXT
 );
 
 -- Which client registered which browser origin (its redirect URIs' origins plus allowed_origins),

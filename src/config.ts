@@ -77,6 +77,21 @@ function parseIssuer(v: string | undefined, name: string): string {
   return v!.replace(/\/$/, '');
 }
 
+/** An https origin (http only for loopback), or unset: the host clients reach over mutual TLS (RFC 8705 §5). */
+function parseOrigin(v: string | undefined, name: string): string | undefined {
+  if (v === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError(name, `must be an absolute URL, got "${v}"`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new ConfigError(name, 'must use https (http only for localhost)');
+  if (url.origin !== v.replace(/\/$/, '')) throw new ConfigError(name, `must be an origin only (scheme, host, port), got "${v}"`);
+  return url.origin;
+}
+
 function parseAlgs(v: string | undefined, name: string): SigningAlg[] {
   const list = v!.split(',').map((a) => a.trim());
   const unknown = list.find((a) => !(SIGNING_ALGS as readonly string[]).includes(a));
@@ -111,6 +126,7 @@ export const SETTINGS = {
   jwksMaxAge: integer('JWKS_MAX_AGE', 300, 0, 12 * 3600, '`Cache-Control: max-age` of `/jwks` (s; plus 60 s `stale-while-revalidate`); a new key is published this long (plus the 5-minute isolate key cache) before it signs, and a retired key stays that much longer'),
   keyRotationInterval: integer('KEY_ROTATION_INTERVAL', 90 * DAY, 0, 3650 * DAY, 'seconds between scheduled key rotations (the cron trigger stages the next keys this long after the current ones began signing); `0` turns scheduled rotation off; otherwise at least one day'),
   defaultResource: { env: 'DEFAULT_RESOURCE', meaning: 'identifier of a registered API that is the audience of access tokens requested without `resource` whose scope goes beyond OpenID Connect scopes; unset means the UserInfo endpoint (README "APIs and resource indicators")', parse: parseResource },
+  mtlsHost: { env: 'MTLS_HOST', meaning: 'origin of the mTLS-enabled hostname (e.g. `https://mtls.op.example`) that serves the same Worker; set, it turns on `tls_client_auth` and `self_signed_tls_client_auth` (RFC 8705 §2) and, when its origin differs from the issuer origin, publishes `mtls_endpoint_aliases` (RFC 8705 §5; README "mTLS on Cloudflare")', parse: parseOrigin },
   fapi2: flag('FAPI2', false, 'FAPI 2.0 rules for every client: client assertion `aud` must be the issuer, PKCE for all'),
   allowPkcePlain: flag('ALLOW_PKCE_PLAIN', false, 'accept `code_challenge_method=plain` (RFC 9700 §2.1.1 advises against it)'),
   requirePkceForAll: flag('REQUIRE_PKCE_FOR_ALL', false, 'PKCE for confidential clients too (always on for public clients)'),
@@ -211,4 +227,22 @@ export function endpoints(config: Config) {
     endSession: `${base}/logout`,
     checkSession: `${base}/session/check`,
   };
+}
+
+/** The endpoints of `endpoints()` that RFC 8705 §5 aliases on the mTLS host, keyed like `endpoints()`. */
+const MTLS_ALIASED = ['token', 'par', 'revocation', 'introspection', 'userinfo'] as const;
+export type MtlsAliases = Record<(typeof MTLS_ALIASED)[number], string>;
+
+/**
+ * The same endpoints on `MTLS_HOST` (RFC 8705 §5 `mtls_endpoint_aliases`): the
+ * path is the issuer's, the origin the mTLS host's. Undefined when MTLS_HOST is
+ * unset or is the issuer's own origin (then the endpoints need no alias).
+ * Anything that checks a URL the client aimed at (assertion `aud`, DPoP `htu`)
+ * accepts these too.
+ */
+export function mtlsEndpointAliases(config: Config): MtlsAliases | undefined {
+  if (!config.mtlsHost || config.mtlsHost === new URL(config.issuer).origin) return undefined;
+  const urls = endpoints(config);
+  const alias = (url: string) => config.mtlsHost + new URL(url).pathname;
+  return Object.fromEntries(MTLS_ALIASED.map((name) => [name, alias(urls[name])])) as MtlsAliases;
 }

@@ -9,9 +9,10 @@ export function clientAddress(c: Context<AppEnv>): string {
 
 /**
  * The certificate of an mTLS connection (RFC 8705 §2) from `request.cf.tlsClientAuth`,
- * which Cloudflare fills when Access or API Shield mTLS is configured for the host.
+ * which Cloudflare fills when mTLS is enabled for the host (SSL/TLS → Client
+ * Certificates, or Access); README "mTLS on Cloudflare".
  */
-function clientCertificate(request: Request): ClientCertificate | undefined {
+export function clientCertificate(request: Request): ClientCertificate | undefined {
   const auth = (request.cf as IncomingRequestCfProperties | undefined)?.tlsClientAuth;
   if (auth?.certPresented !== '1') return undefined;
   const { certPresented: _presented, ...certificate } = auth;

@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import { readForm } from '../http/form';
-import { clientAddress } from '../http/request-input';
+import { clientAddress, clientCertificate } from '../http/request-input';
 import { logEvent } from '../log';
 import { authenticateClient, extractCredentials } from '../oauth/client-auth';
 import { OAuthError, TooManyRequests } from '../oauth/errors';
@@ -16,7 +16,8 @@ function throttled(retryAfter: number): OAuthError {
 /**
  * Client authentication of a back-channel endpoint (RFC 6749 §2.3; /par,
  * /token, /revoke, /introspect): reads the form body, authenticates the
- * client and puts the form, the client and its policy on the context.
+ * client (by secret, assertion or, RFC 8705 §2, the mTLS client certificate)
+ * and puts the form, the client and its policy on the context.
  *
  * Failures count per client_id and source address (CF-Connecting-IP) in a
  * RateLimiter object (CLIENT_AUTH_FAILURES per CLIENT_AUTH_FAILURE_WINDOW);
@@ -30,7 +31,7 @@ export const clientAuth = createMiddleware<AppEnv>(async function clientAuth(c, 
   const services = c.get('services');
   const form = await readForm(c, services.config.maxBodyBytes);
   c.set('form', form);
-  const creds = extractCredentials(c.req.header('authorization'), form);
+  const creds = extractCredentials(c.req.header('authorization'), form, clientCertificate(c.req.raw));
   const now = services.now();
   const key = `${creds.client_id.slice(0, 256)}|${clientAddress(c)}`;
   const blocks = services.clientAuthBlocks;

@@ -25,8 +25,16 @@ export const DPOP_SIGNING_ALGS = ['ES256', 'ES384', 'EdDSA', 'PS256', 'PS384', '
 export const JWE_ALGS = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
 export const JWE_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512'];
 
-/** RFC 7591 §2 token endpoint authentication methods (plus RFC 7523 JWT methods). */
-export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+/** RFC 7591 §2 token endpoint authentication methods (plus RFC 7523 JWT methods and the RFC 8705 §2 mTLS methods). */
+export const AUTH_METHODS = [
+  'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none', 'tls_client_auth', 'self_signed_tls_client_auth',
+] as const;
+/** RFC 8705 §2.1 (PKI) and §2.2 (self-signed) mutual-TLS client authentication; offered only when `MTLS_HOST` is set. */
+export const MTLS_AUTH_METHODS = ['tls_client_auth', 'self_signed_tls_client_auth'] as const;
+/** RFC 8705 §2.1.2: the metadata naming the one certificate subject a `tls_client_auth` client must present. */
+export const TLS_CLIENT_AUTH_SUBJECTS = [
+  'tls_client_auth_subject_dn', 'tls_client_auth_san_dns', 'tls_client_auth_san_uri', 'tls_client_auth_san_ip', 'tls_client_auth_san_email',
+] as const;
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const RESPONSE_TYPES = ['code'] as const;
 /** OAuth 2.0 Multiple Response Types §2, OAuth 2.0 Form Post, JARM §2.3 */

@@ -5,11 +5,13 @@ import { randomId } from '../crypto/random';
 import { logEvent } from '../log';
 import type { ClientStore, ReplayStore } from '../storage/ports';
 import type { RemoteJwksPort } from '../storage/ports';
+import { isMtlsMethod, presentedMethod, verifyClientCertificate } from './client-auth-mtls';
 import { describe, verifyWithClientKeys } from './client-keys';
 import { clientHmacSecrets, clientSecretMatches } from './client-secrets';
 import { resolveClientPolicy, type ClientPolicy } from './client-policy';
 import { InvalidClient, InvalidRequest } from './errors';
 import { CLIENT_ASSERTION_TYPS, hasAcceptedTyp } from './jwt-typ';
+import type { ClientCertificate } from './request-input';
 import type { AuthMethod, StoredClient } from './types';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -22,6 +24,8 @@ export interface PresentedCredentials {
   assertion?: string;
   /** Basic was tried: a 401 then carries `WWW-Authenticate: Basic` (RFC 6749 §5.2). */
   basic: boolean;
+  /** The mTLS client certificate (RFC 8705 §2), with client_id alone in the form. */
+  certificate?: ClientCertificate;
 }
 
 export interface ClientAuthDeps {
@@ -67,8 +71,10 @@ function assertionClientId(assertion: string, bodyClientId: string | undefined):
 /**
  * Reads exactly one client authentication method from the request (RFC 6749
  * §2.3, RFC 7523 §2.2, OIDC Core §9). Two methods at once are `invalid_request`.
+ * A client_id alone is `none`, or mTLS (RFC 8705 §2) once the client's
+ * registration is known (`presentedMethod`); the certificate rides along.
  */
-export function extractCredentials(authorization: string | undefined, form: Map<string, string>): PresentedCredentials {
+export function extractCredentials(authorization: string | undefined, form: Map<string, string>, certificate?: ClientCertificate): PresentedCredentials {
   const bodyId = form.get('client_id');
   const bodySecret = form.get('client_secret');
   const assertion = form.get('client_assertion');
@@ -99,7 +105,7 @@ export function extractCredentials(authorization: string | undefined, form: Map<
     return { method, client_id: assertionClientId(assertion, bodyId), assertion, basic: false };
   }
   if (!bodyId) throw new InvalidRequest('client_id is missing: a public client identifies itself with client_id (RFC 6749 §3.2.1)');
-  return { method: 'none', client_id: bodyId, basic: false };
+  return { method: 'none', client_id: bodyId, basic: false, ...(certificate && { certificate }) };
 }
 
 /** The assertion `aud` check of the client's policy (RFC 7523 §3, RFC 9126 §2, FAPI 2.0 §5.3.2.1). */
@@ -149,7 +155,8 @@ async function verifyAssertion(creds: PresentedCredentials, client: StoredClient
 
 const CAUSES =
   'Client authentication failed. Possible causes: missing or unknown client_id, missing client authentication, ' +
-  'invalid client secret, invalid, expired or replayed client assertion JWT, or an authentication method other than the registered one';
+  'invalid client secret, invalid, expired or replayed client assertion JWT, a missing, unverified, expired or non-matching ' +
+  'mTLS client certificate, or an authentication method other than the registered one';
 
 /** A client that proved its identity, with the policy that governs it on this request. */
 export interface AuthenticatedClient {
@@ -166,10 +173,12 @@ export interface AuthenticatedClient {
 export async function authenticateClient(creds: PresentedCredentials, deps: ClientAuthDeps): Promise<AuthenticatedClient> {
   const client = creds.client_id.length <= 128 ? await deps.clients.get(creds.client_id) : null;
   const policy = client ? resolveClientPolicy(client, deps.config) : null;
+  const method = presentedMethod(creds.method, client);
   let reason: string | null;
   if (!client) reason = 'unknown client_id';
-  else if (client.token_endpoint_auth_method !== creds.method) reason = `method ${creds.method} used, ${client.token_endpoint_auth_method} registered`;
-  else if (creds.method === 'none') reason = null;
+  else if (client.token_endpoint_auth_method !== method) reason = `method ${method} used, ${client.token_endpoint_auth_method} registered`;
+  else if (method === 'none') reason = null;
+  else if (isMtlsMethod(method)) reason = await verifyClientCertificate(method, client, creds.certificate, { ...deps, clockSkew: deps.config.clockSkew });
   else if (creds.method === 'client_secret_basic' || creds.method === 'client_secret_post') {
     // One SHA-256 of the presented secret, compared in constant time with the stored digest.
     reason = (await clientSecretMatches(client, creds.secret ?? '', deps.now())) ? null : 'wrong client secret';
@@ -177,7 +186,7 @@ export async function authenticateClient(creds: PresentedCredentials, deps: Clie
 
   if (reason === null && client) return { client, policy: policy! };
   const client_auth_id = randomId();
-  logEvent('client_auth_failed', { request_id: deps.requestId, client_auth_id, client_id: creds.client_id.slice(0, 128), method: creds.method, reason });
+  logEvent('client_auth_failed', { request_id: deps.requestId, client_auth_id, client_id: creds.client_id.slice(0, 128), method, reason });
   throw new InvalidClient(CAUSES, {
     extra: { client_auth_id },
     headers: creds.basic ? { 'WWW-Authenticate': 'Basic realm="portcullis", charset="UTF-8"' } : {},

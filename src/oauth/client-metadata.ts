@@ -4,6 +4,7 @@ import { ASYMMETRIC_ALGS, HMAC_ALGS, JWE_ALGS, JWE_ENCS } from './capabilities';
 import { InvalidClientMetadata, InvalidRedirectUri } from './errors';
 import { importsAsPublicKey, publicKeyProblem } from './client-keys';
 import { JWE_KEY_TYPES, selectEncryptionKey } from './jarm';
+import { mtlsFields } from './client-metadata-mtls';
 import { checkOrigin } from './cors-origins';
 import { checkOutboundTarget, isLocalIssuer } from './outbound-target';
 import { checkRedirectUri, checkWebUri } from './redirect-uri';
@@ -14,7 +15,7 @@ import { AUTH_METHODS, GRANT_TYPES, RESPONSE_TYPES, type AuthMethod, type Client
 export type ClientMetadata = Omit<Client, 'client_id' | 'client_id_issued_at'> & { client_id?: string };
 
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
-export { JWE_ALGS, JWE_ENCS };
+
 const fail = (field: string, problem: string) => new InvalidClientMetadata(`${field}: ${problem}`);
 
 type Input = Record<string, unknown>;
@@ -149,7 +150,7 @@ function authFields(input: Input, config: Config) {
   if (method === 'client_secret_jwt' && !config.clientSecretKey) {
     throw fail('token_endpoint_auth_method', 'client_secret_jwt needs the CLIENT_SECRET_KEY secret to be configured');
   }
-  return { method, keys, keysUri, signingAlg };
+  return { method, keys, keysUri, signingAlg, mtls: mtlsFields(input, method, config, keys, keysUri) };
 }
 
 function grantFields(input: Input, method: AuthMethod) {
@@ -225,7 +226,7 @@ export function validateClientMetadata(body: unknown, config: Config): ClientMet
     application_type,
     redirect_uris,
     token_endpoint_auth_method: auth.method,
-    token_endpoint_auth_signing_alg: auth.signingAlg,
+    token_endpoint_auth_signing_alg: auth.signingAlg, ...auth.mtls,
     ...grants,
     scope: scope(input),
     jwks: auth.keys,

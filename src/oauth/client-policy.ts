@@ -1,4 +1,4 @@
-import { endpoints, type Config } from '../config';
+import { endpoints, mtlsEndpointAliases, type Config } from '../config';
 import { isPublicClient, type Client } from './types';
 
 /**
@@ -13,7 +13,8 @@ export interface ClientPolicy {
   pkce_required: boolean;
   /**
    * The `aud` values a client assertion may carry (RFC 7523 §3, RFC 9126 §2):
-   * the issuer, token, PAR, revocation and introspection endpoint URLs; only
+   * the issuer, token, PAR, revocation and introspection endpoint URLs (and
+   * their RFC 8705 §5 mTLS aliases); only
    * the issuer under FAPI 2.0.
    */
   assertion_audiences: readonly string[];
@@ -47,7 +48,10 @@ function audiencesOf(config: Config): readonly string[] {
   let audiences = defaultAudiences.get(config);
   if (!audiences) {
     const urls = endpoints(config);
-    audiences = [config.issuer, urls.token, urls.par, urls.revocation, urls.introspection];
+    const mtls = mtlsEndpointAliases(config);
+    // RFC 8705 §5: a client calling an alias may name the URL it called.
+    const aliased = mtls ? [mtls.token, mtls.par, mtls.revocation, mtls.introspection] : [];
+    audiences = [config.issuer, urls.token, urls.par, urls.revocation, urls.introspection, ...aliased];
     defaultAudiences.set(config, audiences);
   }
   return audiences;

@@ -1,6 +1,6 @@
-import { endpoints, type Config } from '../config';
+import { endpoints, mtlsEndpointAliases, type Config } from '../config';
 import {
-  ASYMMETRIC_ALGS, AUTH_METHODS, CLAIMS, CLIENT_ASSERTION_ALGS, DPOP_SIGNING_ALGS, GRANT_TYPES, JWE_ALGS, JWE_ENCS, LOGOUT_SUPPORT, PKCE_METHODS, PROMPTS, RESPONSE_MODES,
+  ASYMMETRIC_ALGS, AUTH_METHODS, CLAIMS, MTLS_AUTH_METHODS, CLIENT_ASSERTION_ALGS, DPOP_SIGNING_ALGS, GRANT_TYPES, JWE_ALGS, JWE_ENCS, LOGOUT_SUPPORT, PKCE_METHODS, PROMPTS, RESPONSE_MODES,
   RESPONSE_TYPES, SCOPES,
 } from './capabilities';
 
@@ -9,12 +9,13 @@ export { CLAIMS, SCOPES };
 
 /**
  * The server's metadata (RFC 8414 §2, OpenID Connect Discovery 1.0 §3,
- * RFC 9126 §5, RFC 9207 §3, RFC 9449 §5.1, RFC 8705 §3.3, JARM §3, RP-Initiated Logout §2.1, Session Management
+ * RFC 9126 §5, RFC 9207 §3, RFC 9449 §5.1, RFC 8705 §3.3 and §5, JARM §3, RP-Initiated Logout §2.1, Session Management
  * §3.3, Front-/Back-Channel Logout §3 / §2.1). Only what is implemented is advertised.
  */
 export function serverMetadata(config: Config): Record<string, unknown> {
   const urls = endpoints(config);
-  const authMethods = config.clientSecretKey ? [...AUTH_METHODS] : AUTH_METHODS.filter((m) => m !== 'client_secret_jwt');
+  const authMethods = AUTH_METHODS.filter((m) => (m !== 'client_secret_jwt' || config.clientSecretKey)
+    && (config.mtlsHost || !(MTLS_AUTH_METHODS as readonly string[]).includes(m)));
   const confidentialMethods = authMethods.filter((m) => m !== 'none');
   const authAlgs = config.clientSecretKey ? [...CLIENT_ASSERTION_ALGS] : [...ASYMMETRIC_ALGS];
   const metadata: Record<string, unknown> = {
@@ -58,5 +59,18 @@ export function serverMetadata(config: Config): Record<string, unknown> {
     ...LOGOUT_SUPPORT,
   };
   if (config.parEnabled) metadata.pushed_authorization_request_endpoint = urls.par;
+  const aliases = mtlsEndpointAliases(config);
+  if (aliases) metadata.mtls_endpoint_aliases = mtlsAliasMetadata(aliases, config.parEnabled);
   return metadata;
+}
+
+/** RFC 8705 §5: the aliases under the metadata names of the endpoints they stand for. */
+function mtlsAliasMetadata(aliases: NonNullable<ReturnType<typeof mtlsEndpointAliases>>, parEnabled: boolean): Record<string, string> {
+  return {
+    token_endpoint: aliases.token,
+    ...(parEnabled && { pushed_authorization_request_endpoint: aliases.par }),
+    revocation_endpoint: aliases.revocation,
+    introspection_endpoint: aliases.introspection,
+    userinfo_endpoint: aliases.userinfo,
+  };
 }

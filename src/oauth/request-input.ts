@@ -4,10 +4,11 @@ import type { StoredClient } from './types';
 
 /**
  * The client certificate of a mutually authenticated TLS connection (RFC 8705
- * §2), as far as the platform reports it. Cloudflare terminates TLS and hands
- * the Worker no certificate bytes, only these fields of
- * `request.cf.tlsClientAuth` (named as Cloudflare names them); present only
- * when a certificate was presented (`certPresented: "1"`).
+ * §2), as far as the platform reports it: the fields of
+ * `request.cf.tlsClientAuth`, named as Cloudflare names them; present only
+ * when a certificate was presented (`certPresented: "1"`). Cloudflare
+ * terminates TLS; the leaf certificate itself arrives only as `certRFC9440`
+ * (README "mTLS on Cloudflare").
  */
 export interface ClientCertificate {
   /** `SUCCESS`, or `FAILED:<reason>`: Cloudflare's verification against the zone's mTLS CA. */
@@ -27,6 +28,13 @@ export interface ClientCertificate {
   certFingerprintSHA256: string;
   certNotBefore: string;
   certNotAfter: string;
+  /**
+   * The leaf certificate as an RFC 9440 `Client-Cert` value (`:base64(DER):`),
+   * added to Workers in March 2026 (not yet in every workers-types release);
+   * empty when it exceeds 10 KB (`certRFC9440TooLarge`).
+   */
+  certRFC9440?: string;
+  certRFC9440TooLarge?: boolean;
 }
 
 /**

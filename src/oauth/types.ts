@@ -48,6 +48,12 @@ export interface Client {
   dpop_bound_access_tokens?: boolean;
   /** RFC 8705 §3.4: access tokens are bound to the client certificate of the token request; absent means false. */
   tls_client_certificate_bound_access_tokens?: boolean;
+  /** RFC 8705 §2.1.2: exactly one of these names the certificate subject of a `tls_client_auth` client. */
+  tls_client_auth_subject_dn?: string;
+  tls_client_auth_san_dns?: string;
+  tls_client_auth_san_uri?: string;
+  tls_client_auth_san_ip?: string;
+  tls_client_auth_san_email?: string;
   /** Portcullis extension: `fapi2` narrows client assertion `aud` to the issuer (DESIGN.md). */
   client_profile: 'default' | 'fapi2';
 }

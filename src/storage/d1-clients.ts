@@ -21,6 +21,7 @@ const COLUMNS = [
   'backchannel_logout_uri', 'backchannel_logout_session_required', 'par_lifetime', 'client_profile', 'allowed_origins',
   'previous_secret_hash', 'previous_secret_sealed', 'previous_secret_expires_at',
   'dpop_bound_access_tokens', 'tls_client_certificate_bound_access_tokens',
+  'tls_client_auth_subject_dn', 'tls_client_auth_san_dns', 'tls_client_auth_san_uri', 'tls_client_auth_san_ip', 'tls_client_auth_san_email',
 ] as const;
 
 function toRow(client: StoredClient): unknown[] {
