@@ -35,7 +35,10 @@ CREATE TABLE IF NOT EXISTS clients (
   backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0,
   par_lifetime INTEGER,
   client_profile TEXT NOT NULL DEFAULT 'default',
-  allowed_origins TEXT              -- JSON array of browser origins besides those of redirect_uris (issue 11)
+  allowed_origins TEXT,             -- JSON array of browser origins besides those of redirect_uris (issue 11)
+  require_signed_request_object INTEGER,                     -- 1: RFC 9101 §10.5; NULL: not required
+  request_object_encryption_alg TEXT,                        -- RFC 9101 §6.1, OIDC Registration §2
+  request_object_encryption_enc TEXT
 );
 
 -- Which client registered which browser origin (its redirect URIs' origins plus allowed_origins),

@@ -8,6 +8,7 @@ const BOOL_COLUMNS = new Set([
   'require_pushed_authorization_requests',
   'frontchannel_logout_session_required',
   'backchannel_logout_session_required',
+  'require_signed_request_object',
 ]);
 const COLUMNS = [
   'client_id', 'client_id_issued_at', 'client_secret_hash', 'client_secret_sealed', 'client_name', 'client_uri',
@@ -17,6 +18,7 @@ const COLUMNS = [
   'authorization_encrypted_response_alg', 'authorization_encrypted_response_enc', 'id_token_signed_response_alg',
   'post_logout_redirect_uris', 'frontchannel_logout_uri', 'frontchannel_logout_session_required',
   'backchannel_logout_uri', 'backchannel_logout_session_required', 'par_lifetime', 'client_profile', 'allowed_origins',
+  'require_signed_request_object', 'request_object_encryption_alg', 'request_object_encryption_enc',
 ] as const;
 
 function toRow(client: StoredClient): unknown[] {
