@@ -130,6 +130,20 @@ describe('FAPI 2.0 Security Profile, per client (client_profile fapi2)', () => {
     const { id_token } = (await token.json()) as { id_token: string };
     expect(decodeProtectedHeader(id_token).alg).toBe('PS256');
   });
+
+  it('fapi2-security-profile-final-refresh-token: a retry with the previous refresh token succeeds (FAPI 2.0 §5.3.2.1, DESIGN.md "Refresh-token rotation")', async () => {
+    const c = await fapiClient();
+    const { code_challenge, code_verifier } = await pkce();
+    const pushed = await c.post(authzParams({ code_challenge, scope: 'openid offline_access' }));
+    const { request_uri } = (await pushed.json()) as { request_uri: string };
+    const callback = await loginAndConsent(authorizeUrl({ client_id: c.client_id, request_uri }), await createUser());
+    const tokens = (await (await c.post({ grant_type: 'authorization_code', code: callback.params.get('code')!, code_verifier, redirect_uri: REDIRECT }, '/token')).json()) as { refresh_token: string };
+    const first = await c.post({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, '/token');
+    expect(first.status).toBe(200);
+    const retry = await c.post({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, '/token');
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { access_token?: string }).access_token).toBeTypeOf('string');
+  });
 });
 
 describe('FAPI 2.0 Security Profile for every client (FAPI2=true)', () => {
