@@ -49,7 +49,10 @@ CREATE TABLE IF NOT EXISTS clients (
   tls_client_auth_san_dns TEXT,
   tls_client_auth_san_uri TEXT,
   tls_client_auth_san_ip TEXT,
-  tls_client_auth_san_email TEXT
+  tls_client_auth_san_email TEXT,
+  require_signed_request_object INTEGER,                     -- 1: RFC 9101 §10.5; NULL: not required
+  request_object_encryption_alg TEXT,                        -- RFC 9101 §6.1, OIDC Registration §2
+  request_object_encryption_enc TEXT
 );
 
 -- Which client registered which browser origin (its redirect URIs' origins plus allowed_origins),

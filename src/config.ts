@@ -5,10 +5,10 @@
  * Nothing else reads raw environment strings. An invalid value throws a
  * ConfigError naming the setting: the server refuses to run half-configured.
  */
-import { CLIENT_ASSERTION_ALGS, SIGNING_ALGS, type SigningAlg } from './oauth/capabilities';
+import { CLIENT_ASSERTION_ALGS, ENCRYPTION_KEY_ALGS, SIGNING_ALGS, type EncryptionKeyAlg, type SigningAlg } from './oauth/capabilities';
 import { isResourceIndicator } from './oauth/resource-indicator';
 
-export { CLIENT_ASSERTION_ALGS, SIGNING_ALGS, type SigningAlg };
+export { CLIENT_ASSERTION_ALGS, ENCRYPTION_KEY_ALGS, SIGNING_ALGS, type EncryptionKeyAlg, type SigningAlg };
 
 export class ConfigError extends Error {
   constructor(readonly setting: string, problem: string) {
@@ -127,7 +127,9 @@ export const SETTINGS = {
   keyRotationInterval: integer('KEY_ROTATION_INTERVAL', 90 * DAY, 0, 3650 * DAY, 'seconds between scheduled key rotations (the cron trigger stages the next keys this long after the current ones began signing); `0` turns scheduled rotation off; otherwise at least one day'),
   defaultResource: { env: 'DEFAULT_RESOURCE', meaning: 'identifier of a registered API that is the audience of access tokens requested without `resource` whose scope goes beyond OpenID Connect scopes; unset means the UserInfo endpoint (README "APIs and resource indicators")', parse: parseResource },
   mtlsHost: { env: 'MTLS_HOST', meaning: 'origin of the mTLS-enabled hostname (e.g. `https://mtls.op.example`) that serves the same Worker; set, it turns on `tls_client_auth` and `self_signed_tls_client_auth` (RFC 8705 §2) and, when its origin differs from the issuer origin, publishes `mtls_endpoint_aliases` (RFC 8705 §5; README "mTLS on Cloudflare")', parse: parseOrigin },
-  fapi2: flag('FAPI2', false, 'FAPI 2.0 rules for every client: client assertion `aud` must be the issuer, PKCE for all'),
+  fapi2: flag('FAPI2', false, 'the FAPI 2.0 Security Profile for every client (README "FAPI 2.0"): PAR, PKCE S256, `private_key_jwt` or mTLS, PS256/ES256/EdDSA only, assertion `aud` the issuer, codes of at most 60 s; needs PS256 or ES256 in `SIGNING_ALGS` and an `ACCESS_TOKEN_ALG` other than RS256'),
+  fapi2MessageSigning: flag('FAPI2_MESSAGE_SIGNING', false, 'FAPI 2.0 Message Signing on top of `FAPI2` for every client: signed request objects at PAR, with `nbf` (FAPI 2.0 Message Signing §5.3.2)'),
+  requireSignedRequestObject: flag('REQUIRE_SIGNED_REQUEST_OBJECT', false, 'every authorization request must come as a signed request object (RFC 9101 §10.5 `require_signed_request_object` in discovery); a client sets it for itself with the metadata of the same name'),
   allowPkcePlain: flag('ALLOW_PKCE_PLAIN', false, 'accept `code_challenge_method=plain` (RFC 9700 §2.1.1 advises against it)'),
   requirePkceForAll: flag('REQUIRE_PKCE_FOR_ALL', false, 'PKCE for confidential clients too (always on for public clients)'),
   dpopProofLifetime: integer('DPOP_PROOF_LIFETIME', 60, 5, 600, 'seconds a DPoP proof is accepted after its `iat` (plus `CLOCK_SKEW` either side); its `jti` is remembered that long (RFC 9449 §4.3, §11.1)'),
@@ -150,7 +152,7 @@ export const SETTINGS = {
   clientAuthFailureWindow: integer('CLIENT_AUTH_FAILURE_WINDOW', 300, 10, DAY, 'seconds of that window'),
   adminToken: text('ADMIN_TOKEN', 'bearer token for `/admin`; unset means the admin API answers 404', true),
   clientSecretKey: text('CLIENT_SECRET_KEY', 'key that seals `client_secret_jwt` secrets; without it that method is not offered', true),
-  signingKeys: text('SIGNING_KEYS', 'a private JWKS (each key with `kid` and `alg`, one for every `SIGNING_ALGS` entry); unset means keys are generated once and kept in a Durable Object', true),
+  signingKeys: text('SIGNING_KEYS', 'a private JWKS (each key with `kid` and `alg`, one for every `SIGNING_ALGS` entry, plus optional `use: "enc"` keys with `alg` RSA-OAEP-256 or ECDH-ES (P-256) for encrypted request objects); unset means keys are generated once and kept in a Durable Object', true),
   demoClientSecret: text('DEMO_CLIENT_SECRET', 'turns on the demo relying party at `/demo` (set by `npm start` in `.dev.vars`; never set it in a deployment)'),
 } satisfies Record<string, Setting>;
 
@@ -190,6 +192,10 @@ export function parseConfig(env: Raw): Config {
   if (!v.signingAlgs.includes(v.accessTokenAlg)) {
     throw new ConfigError('ACCESS_TOKEN_ALG', `must be one of SIGNING_ALGS (${v.signingAlgs.join(', ')})`);
   }
+  if (v.fapi2MessageSigning && !v.fapi2) throw new ConfigError('FAPI2_MESSAGE_SIGNING', 'needs FAPI2=true (FAPI 2.0 Message Signing §5 builds on the Security Profile)');
+  if (v.fapi2 && !v.signingAlgs.some((a) => a === 'PS256' || a === 'ES256')) throw new ConfigError('FAPI2', 'needs PS256 or ES256 in SIGNING_ALGS (FAPI 2.0 Security Profile §5.4.1)');
+  if (v.fapi2 && !v.parEnabled) throw new ConfigError('FAPI2', 'needs PAR_ENABLED=true (FAPI 2.0 Security Profile §5.3.2.2)');
+  if (v.fapi2 && v.accessTokenAlg === 'RS256') throw new ConfigError('FAPI2', 'needs an ACCESS_TOKEN_ALG other than RS256 (FAPI 2.0 Security Profile §5.4.1)');
   const { loginFailuresPerAccount, loginFailuresPerIp, loginFailureWindow, clientAuthFailures, clientAuthFailureWindow, ...rest } = v;
   return {
     ...rest,

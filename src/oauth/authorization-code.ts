@@ -48,9 +48,12 @@ export async function issueAuthorizationCode(
     redirect_uri_required?: boolean;
     /** The DPoP key the code is bound to (RFC 9449 §10): its redemption must carry a proof by that key. */
     dpop_jkt?: string;
+    /** The client policy's code lifetime (s; at most 60 under FAPI 2.0 §5.3.2.1); CODE_LIFETIME when not given. */
+    code_lifetime?: number;
   },
 ): Promise<IssueCodeOutcome> {
   const now = deps.now();
+  const lifetime = input.code_lifetime ?? deps.config.codeLifetime;
   const secret = randomToken(32);
   const bindings: CodeBindings = {
     client_id: input.data.client_id,
@@ -61,10 +64,10 @@ export async function issueAuthorizationCode(
   };
   const result = await deps.grants.grant(input.handle).issueCode({
     code_hash: await sha256b64(secret),
-    code_expires_at: now + deps.config.codeLifetime,
+    code_expires_at: now + lifetime,
     bindings,
     data: { ...input.data },
-    expires_at: now + deps.config.codeLifetime + 60,
+    expires_at: now + lifetime + 60,
   });
   return result.ok ? { ok: true, code: joinToken(input.handle, secret) } : result;
 }

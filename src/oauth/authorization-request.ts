@@ -57,15 +57,15 @@ function validateScope(params: Map<string, string>, client: Client): string {
 function validatePkce(params: Map<string, string>, client: Client, config: Config) {
   const challenge = params.get('code_challenge');
   const method = params.get('code_challenge_method');
-  const required = resolveClientPolicy(client, config).pkce_required;
+  const policy = resolveClientPolicy(client, config);
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method without code_challenge');
-    if (required) throw new InvalidRequest('code_challenge is required: PKCE with S256 (RFC 7636 §4.4.1, RFC 9700 §2.1.1)');
+    if (policy.pkce_required) throw new InvalidRequest('code_challenge is required: PKCE with S256 (RFC 7636 §4.4.1, RFC 9700 §2.1.1, FAPI 2.0 Security Profile §5.3.2.2)');
     return {};
   }
   // RFC 7636 §4.3: an absent method means plain.
   const effective = method ?? 'plain';
-  if (effective !== 'S256' && !(effective === 'plain' && config.allowPkcePlain)) {
+  if (!policy.pkce_methods.includes(effective)) {
     throw new InvalidRequest('code_challenge_method must be S256 (RFC 9700 §2.1.1)');
   }
   if (!PKCE_CHALLENGE.test(challenge) || (effective === 'S256' && challenge.length !== 43)) {

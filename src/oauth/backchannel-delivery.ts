@@ -1,5 +1,6 @@
 import type { LogoutMessage } from '../storage/ports';
 import { describeError, type BackchannelLogoutDeps } from './backchannel-logout';
+import { resolveClientPolicy } from './client-policy';
 import { issueLogoutToken } from './logout-token';
 
 /** Upper bound of the backoff between attempts, in seconds. */
@@ -45,7 +46,7 @@ export async function attemptLogoutDelivery(message: LogoutMessage, attempt: num
   }
   let result: { status: number | null; error: string | null };
   try {
-    const token = await issueLogoutToken({ client_id: client.client_id, alg: client.id_token_signed_response_alg, sub: message.sub, sid: message.sid }, deps);
+    const token = await issueLogoutToken({ client_id: client.client_id, alg: resolveClientPolicy(client, deps.config).id_token_signing_alg, sub: message.sub, sid: message.sid }, deps);
     result = await deps.backchannelLogout.post(uri, new URLSearchParams({ logout_token: token }).toString());
   } catch (error) {
     result = { status: null, error: describeError(error) };

@@ -25,6 +25,30 @@ export const DPOP_SIGNING_ALGS = ['ES256', 'ES384', 'EdDSA', 'PS256', 'PS384', '
 export const JWE_ALGS = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
 export const JWE_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512'];
 
+/**
+ * FAPI 2.0 Security Profile §5.4.1 (PS256, ES256 or EdDSA; RS256 is not
+ * allowed): what a FAPI 2.0 client may sign with and what we sign for it.
+ */
+export const FAPI2_SIGNING_ALGS = ['PS256', 'ES256', 'EdDSA'] as const;
+/**
+ * FAPI 2.0 Security Profile §5.3.2.1 item 5: client authentication by mTLS
+ * (RFC 8705 §2) or `private_key_jwt` (OIDC Core §9), named here whether or not
+ * this build offers the mTLS methods yet.
+ */
+export const FAPI2_AUTH_METHODS = ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'] as const;
+
+/**
+ * Request object encryption (RFC 9101 §6.1, OpenID Connect Discovery §3
+ * `request_object_encryption_alg_values_supported` / `_enc_values_supported`):
+ * the key management algorithms our own `use: "enc"` keys serve, and the
+ * content encryptions accepted.
+ */
+export const REQUEST_OBJECT_ENC_ALGS = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'] as const;
+export const REQUEST_OBJECT_ENC_ENCS = ['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512'] as const;
+/** The encryption keys the key store keeps, one per slot: RSA for RSA-OAEP-256, P-256 for every ECDH-ES variant. */
+export const ENCRYPTION_KEY_ALGS = ['RSA-OAEP-256', 'ECDH-ES'] as const;
+export type EncryptionKeyAlg = (typeof ENCRYPTION_KEY_ALGS)[number];
+
 /** RFC 7591 §2 token endpoint authentication methods (plus RFC 7523 JWT methods and the RFC 8705 §2 mTLS methods). */
 export const AUTH_METHODS = [
   'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none', 'tls_client_auth', 'self_signed_tls_client_auth',

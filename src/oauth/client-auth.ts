@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config';
-import { ASYMMETRIC_ALGS, HMAC_ALGS } from './capabilities';
+import { HMAC_ALGS } from './capabilities';
 import { randomId } from '../crypto/random';
 import { logEvent } from '../log';
 import type { ClientStore, ReplayStore } from '../storage/ports';
@@ -117,9 +117,11 @@ function audienceOk(aud: JWTPayload['aud'], policy: ClientPolicy): boolean {
 async function verifyAssertion(creds: PresentedCredentials, client: StoredClient, policy: ClientPolicy, deps: ClientAuthDeps): Promise<string | null> {
   const { config } = deps;
   const registeredAlg = client.token_endpoint_auth_signing_alg;
-  const family = creds.method === 'client_secret_jwt' ? HMAC_ALGS : ASYMMETRIC_ALGS;
-  const algorithms = registeredAlg ? [registeredAlg] : [...family];
-  const options = { algorithms, issuer: client.client_id, subject: client.client_id, clockTolerance: config.clockSkew, requiredClaims: ['exp', 'jti'], currentDate: new Date(deps.now() * 1000) };
+  // The policy's algorithms (FAPI 2.0 §5.4.1: no RS256), narrowed to the registered one.
+  const family = creds.method === 'client_secret_jwt' ? HMAC_ALGS : policy.signing_algs;
+  const algorithms = family.filter((a) => registeredAlg === undefined || a === registeredAlg);
+  const skew = policy.clock_skew;
+  const options = { algorithms, issuer: client.client_id, subject: client.client_id, clockTolerance: skew, requiredClaims: ['exp', 'jti'], currentDate: new Date(deps.now() * 1000) };
   if (!hasAcceptedTyp(creds.assertion!, CLIENT_ASSERTION_TYPS)) return 'typ of another kind of JWT (RFC 8725 section 3.11)';
   let payload: JWTPayload;
   if (creds.method === 'client_secret_jwt') {
@@ -147,7 +149,9 @@ async function verifyAssertion(creds: PresentedCredentials, client: StoredClient
     payload = result.payload;
   }
   if (!audienceOk(payload.aud, policy)) return 'aud is not an accepted audience';
-  if (payload.exp! - deps.now() > config.maxJwtLifetime + config.clockSkew) return 'exp too far in the future';
+  // RFC 7523 §3 item 6, FAPI 2.0 §5.3.2.1: an iat beyond the tolerated skew is refused (jose checks nbf itself).
+  if (typeof payload.iat === 'number' && payload.iat > deps.now() + skew) return 'iat in the future';
+  if (payload.exp! - deps.now() > config.maxJwtLifetime + skew) return 'exp too far in the future';
   if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256) return 'jti missing or too long';
   const fresh = await deps.replay.claim(`client:${client.client_id}`, payload.jti, payload.exp! + config.clockSkew);
   return fresh ? null : 'jti replayed';
@@ -177,6 +181,8 @@ export async function authenticateClient(creds: PresentedCredentials, deps: Clie
   let reason: string | null;
   if (!client) reason = 'unknown client_id';
   else if (client.token_endpoint_auth_method !== method) reason = `method ${method} used, ${client.token_endpoint_auth_method} registered`;
+  // FAPI2=true may find clients registered before it with methods the profile forbids (FAPI 2.0 §5.3.2.1).
+  else if (policy!.auth_methods !== 'any' && !policy!.auth_methods.includes(method)) reason = `method ${method} not allowed by FAPI 2.0`;
   else if (method === 'none') reason = null;
   else if (isMtlsMethod(method)) reason = await verifyClientCertificate(method, client, creds.certificate, { ...deps, clockSkew: deps.config.clockSkew });
   else if (creds.method === 'client_secret_basic' || creds.method === 'client_secret_post') {

@@ -1,7 +1,11 @@
 import type { JWK } from 'jose';
 import type { Config } from '../config';
-import { ASYMMETRIC_ALGS, HMAC_ALGS, JWE_ALGS, JWE_ENCS } from './capabilities';
+import { ASYMMETRIC_ALGS, HMAC_ALGS, JWE_ALGS, JWE_ENCS, REQUEST_OBJECT_ENC_ENCS } from './capabilities';
+import { fapi2DefaultAlg, isFapi2 } from './client-policy';
+import { assertFapi2Metadata } from './fapi2-registration';
+import { requestObjectEncryptionAlgs } from './request-object-decryption';
 import { InvalidClientMetadata, InvalidRedirectUri } from './errors';
+import { fail, oneOf, optBool, optString, stringList, type Input } from './metadata-fields';
 import { importsAsPublicKey, publicKeyProblem } from './client-keys';
 import { JWE_KEY_TYPES, selectEncryptionKey } from './jarm';
 import { mtlsFields } from './client-metadata-mtls';
@@ -9,48 +13,12 @@ import { checkOrigin } from './cors-origins';
 import { checkOutboundTarget, isLocalIssuer } from './outbound-target';
 import { checkRedirectUri, checkWebUri } from './redirect-uri';
 import { scopeOrNull } from './token-scope';
-import { AUTH_METHODS, GRANT_TYPES, RESPONSE_TYPES, type AuthMethod, type Client } from './types';
+import { AUTH_METHODS, CLIENT_PROFILES, GRANT_TYPES, RESPONSE_TYPES, type AuthMethod, type Client } from './types';
 
 /** Metadata as accepted on registration: everything but what the server assigns. */
 export type ClientMetadata = Omit<Client, 'client_id' | 'client_id_issued_at'> & { client_id?: string };
 
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
-
-const fail = (field: string, problem: string) => new InvalidClientMetadata(`${field}: ${problem}`);
-
-type Input = Record<string, unknown>;
-function optString(input: Input, field: string, max = 2048): string | undefined {
-  const v = input[field];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw fail(field, `must be a non-empty string of at most ${max} characters`);
-  return v;
-}
-
-function optBool(input: Input, field: string, fallback: boolean): boolean {
-  const v = input[field];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'boolean') throw fail(field, 'must be a boolean');
-  return v;
-}
-
-function stringList(input: Input, field: string, fallback: string[], allowed?: readonly string[]): string[] {
-  const v = input[field];
-  if (v === undefined || v === null) return fallback;
-  if (!Array.isArray(v) || v.length > 50 || !v.every((x) => typeof x === 'string' && x.length > 0)) {
-    throw fail(field, 'must be an array of non-empty strings');
-  }
-  const list = [...new Set(v as string[])];
-  const unknown = allowed && list.find((x) => !allowed.includes(x));
-  if (unknown) throw fail(field, `"${unknown}" is not supported (supported: ${allowed.join(', ')})`);
-  return list;
-}
-
-function oneOf<T extends string>(input: Input, field: string, allowed: readonly T[], fallback?: T): T | undefined {
-  const v = input[field];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'string' || !allowed.includes(v as T)) throw fail(field, `must be one of ${allowed.join(', ')}`);
-  return v as T;
-}
 
 function uriList(input: Input, field: string, appType: 'web' | 'native', errorFor: typeof InvalidRedirectUri): string[] {
   const list = stringList(input, field, []);
@@ -191,6 +159,22 @@ function jarmFields(input: Input, config: Config, keys: { keys: JWK[] } | undefi
 }
 
 /**
+ * `require_signed_request_object` (RFC 9101 §10.5) and the request object
+ * encryption this client will use (RFC 9101 §6.1, OpenID Connect Registration
+ * §2: `_enc` defaults to A128CBC-HS256 once `_alg` is given).
+ */
+function requestObjectFields(input: Input, config: Config) {
+  const alg = oneOf(input, 'request_object_encryption_alg', requestObjectEncryptionAlgs(config));
+  const enc = oneOf(input, 'request_object_encryption_enc', REQUEST_OBJECT_ENC_ENCS, alg ? 'A128CBC-HS256' : undefined);
+  if (enc && !alg) throw fail('request_object_encryption_enc', 'needs request_object_encryption_alg');
+  const signed = optBool(input, 'require_signed_request_object', false);
+  return {
+    ...(signed && { require_signed_request_object: true }),
+    ...(alg && { request_object_encryption_alg: alg, request_object_encryption_enc: enc }),
+  };
+}
+
+/**
  * Validates client metadata per RFC 7591 §2 and OpenID Connect Registration §2,
  * applying defaults. Unknown members are ignored (RFC 7591 §2). Throws
  * `invalid_client_metadata` or `invalid_redirect_uri` naming the field.
@@ -215,7 +199,8 @@ export function validateClientMetadata(body: unknown, config: Config): ClientMet
     throw fail('par_lifetime', 'must be an integer number of seconds from 5 to 3600');
   }
   const contacts = stringList(input, 'contacts', []);
-  return {
+  const client_profile = oneOf(input, 'client_profile', CLIENT_PROFILES, 'default')!;
+  const metadata: ClientMetadata = {
     ...(client_id !== undefined && { client_id }),
     client_name: optString(input, 'client_name', 200),
     client_uri: webUri(input, 'client_uri'),
@@ -233,10 +218,11 @@ export function validateClientMetadata(body: unknown, config: Config): ClientMet
     jwks_uri: auth.keysUri,
     require_pushed_authorization_requests: optBool(input, 'require_pushed_authorization_requests', false),
     request_object_signing_alg: oneOf(input, 'request_object_signing_alg', ASYMMETRIC_ALGS),
+    ...requestObjectFields(input, config),
     authorization_signed_response_alg: jarm.signed,
     authorization_encrypted_response_alg: jarm.encAlg,
     authorization_encrypted_response_enc: jarm.enc,
-    id_token_signed_response_alg: oneOf(input, 'id_token_signed_response_alg', config.signingAlgs, 'RS256')!,
+    id_token_signed_response_alg: oneOf(input, 'id_token_signed_response_alg', config.signingAlgs, isFapi2({ client_profile }, config) ? fapi2DefaultAlg(config) : 'RS256')!,
     post_logout_redirect_uris: uriList(input, 'post_logout_redirect_uris', application_type, InvalidRedirectUri),
     frontchannel_logout_uri: logoutUri(input, 'frontchannel_logout_uri', config),
     frontchannel_logout_session_required: optBool(input, 'frontchannel_logout_session_required', false),
@@ -246,6 +232,8 @@ export function validateClientMetadata(body: unknown, config: Config): ClientMet
     allowed_origins: allowedOrigins(input),
     dpop_bound_access_tokens: optBool(input, 'dpop_bound_access_tokens', false), // RFC 9449 §5.2
     tls_client_certificate_bound_access_tokens: optBool(input, 'tls_client_certificate_bound_access_tokens', false), // RFC 8705 §3.4
-    client_profile: oneOf(input, 'client_profile', ['default', 'fapi2'] as const, 'default')!,
+    client_profile,
   };
+  assertFapi2Metadata(metadata, config);
+  return metadata;
 }

@@ -2,9 +2,10 @@ import type { Config } from '../config';
 import type { GrantPort } from '../storage/ports';
 import type { SessionPort, ActiveSession, LifecycleIndexPort, ResolvedRequest } from '../storage/ports';
 import { issueAuthorizationCode } from './authorization-code';
+import { resolveClientPolicy } from './client-policy';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import type { GrantData } from './grant-data';
-import type { AuthorizationRequest, StoredClient } from './types';
+import type { AuthorizationRequest, Client } from './types';
 
 export interface CompleteDeps {
   config: Config;
@@ -35,7 +36,7 @@ export interface Granted {
  * up: a second completed use fails (RFC 9126 §4, DESIGN.md).
  */
 export async function completeAuthorization(
-  input: ResolvedRequest, session: ActiveSession, granted: Granted, deps: CompleteDeps, client: Pick<StoredClient, 'client_id_issued_at'>,
+  input: ResolvedRequest, session: ActiveSession, granted: Granted, deps: CompleteDeps, client: Client,
 ): Promise<{ code: string }> {
   const { request } = input;
   const data: GrantData = {
@@ -60,6 +61,7 @@ export async function completeAuthorization(
     code_challenge_method: request.code_challenge_method,
     redirect_uri_required: request.redirect_uri_defaulted !== true,
     dpop_jkt: request.dpop_jkt,
+    code_lifetime: resolveClientPolicy(client, deps.config).code_lifetime,
   });
   if (!outcome.ok) {
     if (input.par) throw new InvalidRequestUri('the request_uri has already been used (RFC 9126 §4)');

@@ -4,6 +4,7 @@ import { utf8 } from '../crypto/encoding';
 import { signJwt } from '../crypto/jwt';
 import type { KeyStorePort } from '../storage/ports';
 import type { RemoteJwksPort } from '../storage/ports';
+import { resolveClientPolicy } from './client-policy';
 import { ServerError, TemporarilyUnavailable, type OAuthError } from './errors';
 import type { Client, ResponseMode } from './types';
 
@@ -76,7 +77,8 @@ export async function assertResponseDeliverable(client: Client, response_mode: R
 
 /**
  * Encodes authorization response parameters as a JARM response JWT (JARM §2):
- * signed with the client's `authorization_signed_response_alg` (default RS256),
+ * signed with the client policy's alg (`authorization_signed_response_alg`,
+ * default RS256; PS256 or ES256 under FAPI 2.0 §5.4.1),
  * then encrypted when the client registered `authorization_encrypted_response_alg`
  * (JARM §2.3, nested JWT signed then encrypted). An error response that cannot
  * be encrypted (the key went away) is sent signed only, so the client still
@@ -84,7 +86,7 @@ export async function assertResponseDeliverable(client: Client, response_mode: R
  */
 export async function encodeJarmResponse(params: Record<string, string>, client: Client, deps: JarmDeps): Promise<string> {
   const now = deps.now();
-  const alg = client.authorization_signed_response_alg ?? 'RS256';
+  const alg = resolveClientPolicy(client, deps.config).authorization_signing_alg;
   const jws = await signJwt({ ...params, iss: deps.config.issuer, aud: client.client_id, exp: now + JARM_LIFETIME, iat: now }, alg, deps.keys);
   if (!client.authorization_encrypted_response_alg) return jws;
   const found = await encryptionKey(client, deps.remoteJwks);

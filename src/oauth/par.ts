@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { randomToken } from '../crypto/random';
 import type { PushedRequestStore } from '../storage/ports';
-import type { ApiStore, RemoteJwksPort, ReplayStore } from '../storage/ports';
+import type { ApiStore, KeyStorePort, RemoteJwksPort, ReplayStore } from '../storage/ports';
 import { validateAuthorizationRequest } from './authorization-request';
 import { verifyDpopProof } from './dpop';
 import { InvalidRequest, InvalidRequestObject } from './errors';
@@ -31,6 +31,8 @@ export interface ParDeps {
   config: Config;
   pushedRequests: PushedRequestStore;
   remoteJwks: RemoteJwksPort;
+  /** Our own keys: `use: "enc"` ones open encrypted request objects (RFC 9101 §6.1). */
+  keys: KeyStorePort;
   apis: ApiStore;
   replay: ReplayStore;
   hooks: ParHooks;
@@ -55,27 +57,29 @@ function parHookContext(client: StoredClient, headers: Headers, requestId: strin
  * stores it under a fresh handle and answers with its request_uri.
  */
 export async function pushAuthorizationRequest(request: ClientRequest, deps: ParDeps): Promise<ParResult> {
-  const { client, form } = request;
+  const { client, form, policy } = request;
   const { config } = deps;
   const now = deps.now();
   if (form.has('request_uri')) throw new InvalidRequest('request_uri must not be sent to the PAR endpoint (RFC 9126 §2.1)');
   let params = new Map(form);
   for (const name of AUTH_PARAMS) params.delete(name);
-  let lifetime = client.par_lifetime ?? config.parLifetime;
+  let lifetime = policy.request_uri_lifetime;
 
   const requestObject = form.get('request');
   if (requestObject !== undefined) {
-    const verified = await verifyRequestObject(requestObject, client, config, now, deps.remoteJwks);
+    const verified = await verifyRequestObject(requestObject, client, config, now, deps);
     // RFC 9126 §3: only the request object's parameters are used.
     params = verified.params;
     lifetime = Math.min(lifetime, verified.exp - now);
     if (lifetime <= 0) throw new InvalidRequestObject('the request object expires too soon (RFC 9101 §6.2)');
+  } else if (policy.signed_request_object_required) {
+    throw new InvalidRequest('this client must push a signed request object, not plain parameters (RFC 9101 §10.5, FAPI 2.0 Message Signing §5.3.2)');
   } else if (form.get('client_id') !== undefined && form.get('client_id') !== client.client_id) {
     throw new InvalidRequest('client_id does not match the authenticated client');
   }
 
   // FAPI 2.0 Security Profile §5.3.2.2: the redirect_uri is required in the pushed request, never defaulted.
-  if (request.policy.fapi2 && !params.has('redirect_uri')) throw new InvalidRequest('redirect_uri is required in a pushed authorization request (FAPI 2.0 Security Profile §5.3.2.2)');
+  if (policy.redirect_uri_required && !params.has('redirect_uri')) throw new InvalidRequest('redirect_uri is required in a pushed authorization request (FAPI 2.0 Security Profile §5.3.2.2)');
   let validated = validateAuthorizationRequest(params, client, config);
   // Built only when a deployer hook is installed: the common path copies no client record.
   let hookContext: ParHookContext | undefined;

@@ -1,11 +1,11 @@
 import type { Config } from '../config';
-import { ASYMMETRIC_ALGS } from './capabilities';
-import type { RemoteJwksPort } from '../storage/ports';
+import type { KeyStorePort, RemoteJwksPort } from '../storage/ports';
 import { verifyWithClientKeys } from './client-keys';
 import { paramForError } from './authorization-request';
-import { resolveClientPolicy } from './client-policy';
+import { resolveClientPolicy, type ClientPolicy } from './client-policy';
 import { InvalidRequestObject } from './errors';
 import { hasAcceptedTyp, REQUEST_OBJECT_TYPS } from './jwt-typ';
+import { openRequestObject } from './request-object-decryption';
 import type { Client } from './types';
 
 export interface VerifiedRequestObject {
@@ -40,48 +40,63 @@ function rejection(reason: string): string {
 
 /**
  * The time bound of a verified object (RFC 9101 §4, FAPI 2.0 Security Profile
- * §5.3.2.1, OpenID Connect Core §6.1). FAPI 2.0 requires `exp`, no further
- * than MAX_REQUEST_OBJECT_LIFETIME ahead; other clients may omit it (Apache
- * mod_auth_openidc sends none), and their object is then bounded by `iat`: no
- * older than that lifetime, not in the future. An object with neither is
- * refused: nothing would bound it, and a copy seen once in a browser would
- * stay usable for ever.
+ * §5.3.2.1, Message Signing §5.3.2, OpenID Connect Core §6.1). FAPI 2.0
+ * requires `exp`, no further than MAX_REQUEST_OBJECT_LIFETIME ahead, and
+ * Message Signing an `nbf` no older than that lifetime, with `exp` at most that
+ * lifetime after it; other clients may omit `exp` (Apache mod_auth_openidc
+ * sends none), and their object is then bounded by `iat`: no older than that
+ * lifetime, not in the future. An object with neither is refused: nothing
+ * would bound it, and a copy seen once in a browser would stay usable for ever.
  */
-function timeBound(claims: Record<string, unknown>, fapi2: boolean, config: Config, now: number): number {
-  const { exp, iat } = claims;
-  if (typeof iat === 'number' && iat > now + config.clockSkew) throw new InvalidRequestObject('request object iat is in the future');
+function timeBound(claims: Record<string, unknown>, policy: ClientPolicy, config: Config, now: number): number {
+  const { exp, iat, nbf } = claims;
+  const skew = policy.clock_skew;
+  const longest = config.maxRequestObjectLifetime;
+  if (typeof iat === 'number' && iat > now + skew) throw new InvalidRequestObject('request object iat is in the future');
+  if (policy.request_object_nbf_required) {
+    if (typeof nbf !== 'number') throw new InvalidRequestObject('request object nbf is required (FAPI 2.0 Message Signing section 5.3.2)');
+    if (nbf + longest < now) throw new InvalidRequestObject('request object nbf is too far in the past (FAPI 2.0 Message Signing section 5.3.2)');
+    if (typeof exp === 'number' && exp - nbf > longest) throw new InvalidRequestObject('request object exp is too long after nbf (FAPI 2.0 Message Signing section 5.3.2)');
+  }
   if (typeof exp === 'number') {
-    if (exp - now > config.maxRequestObjectLifetime) throw new InvalidRequestObject('request object exp is too far in the future');
+    if (exp - now > longest) throw new InvalidRequestObject('request object exp is too far in the future');
     return exp;
   }
-  if (fapi2) throw new InvalidRequestObject('request object exp is required (FAPI 2.0 Security Profile §5.3.2.1)');
+  if (policy.request_object_exp_required) throw new InvalidRequestObject('request object exp is required (FAPI 2.0 Security Profile §5.3.2.1)');
   if (typeof iat !== 'number') throw new InvalidRequestObject('request object needs exp or iat to bound its age (RFC 9101 §10.8)');
-  const end = iat + config.maxRequestObjectLifetime;
-  if (end + config.clockSkew <= now) throw new InvalidRequestObject('request object iat is too old and it has no exp');
+  const end = iat + longest;
+  if (end + skew <= now) throw new InvalidRequestObject('request object iat is too old and it has no exp');
   return end;
 }
 
 /**
  * Verifies a signed request object (RFC 9101 §4, §6.3; RFC 9126 §3) with the
- * client's registered keys and returns its claims as the request parameters.
+ * client's registered keys, after decrypting it when it came encrypted to our
+ * key (RFC 9101 §6.1), and returns its claims as the request parameters. The
+ * accepted algorithms are the client policy's (FAPI 2.0 §5.4.1: no RS256),
+ * narrowed to `request_object_signing_alg` when registered.
  */
-export async function verifyRequestObject(jwt: string, client: Client, config: Config, now: number, remote: RemoteJwksPort): Promise<VerifiedRequestObject> {
-  const algorithms = client.request_object_signing_alg ? [client.request_object_signing_alg] : [...ASYMMETRIC_ALGS];
-  if (!hasAcceptedTyp(jwt, REQUEST_OBJECT_TYPS)) throw new InvalidRequestObject('request object typ names another kind of JWT (RFC 8725 section 3.11, RFC 9101 section 10.8)');
-  const fapi2 = resolveClientPolicy(client, config).fapi2;
-  const result = await verifyWithClientKeys(jwt, client, {
+export async function verifyRequestObject(
+  jwt: string, client: Client, config: Config, now: number, ports: { remoteJwks: RemoteJwksPort; keys: KeyStorePort },
+): Promise<VerifiedRequestObject> {
+  const policy = resolveClientPolicy(client, config);
+  const jws = await openRequestObject(jwt, policy, ports.keys);
+  const registered = client.request_object_signing_alg;
+  const algorithms = policy.signing_algs.filter((a) => registered === undefined || a === registered);
+  if (!hasAcceptedTyp(jws, REQUEST_OBJECT_TYPS)) throw new InvalidRequestObject('request object typ names another kind of JWT (RFC 8725 section 3.11, RFC 9101 section 10.8)');
+  const result = await verifyWithClientKeys(jws, client, {
     algorithms,
     issuer: client.client_id,
     audience: config.issuer,
-    clockTolerance: config.clockSkew,
-    requiredClaims: fapi2 ? ['exp'] : [],
+    clockTolerance: policy.clock_skew,
+    requiredClaims: [...(policy.request_object_exp_required ? ['exp'] : []), ...(policy.request_object_nbf_required ? ['nbf'] : [])],
     currentDate: new Date(now * 1000),
-  }, remote);
+  }, ports.remoteJwks);
   if (!result.ok) throw new InvalidRequestObject(rejection(result.reason));
   const claims = result.payload as Record<string, unknown>;
   // jose accepts an aud array once the issuer is among its members; every member must be a string (RFC 7519 §4.1.3).
   if (Array.isArray(claims.aud) && !claims.aud.every((a) => typeof a === 'string')) throw new InvalidRequestObject('request object aud must be a string or an array of strings (RFC 7519 section 4.1.3)');
-  const exp = timeBound(claims, fapi2, config, now);
+  const exp = timeBound(claims, policy, config, now);
   if (claims.client_id !== client.client_id) throw new InvalidRequestObject('request object client_id must equal the authenticated client (RFC 9101 §5)');
   if ('request' in claims || 'request_uri' in claims) throw new InvalidRequestObject('request object must not contain request or request_uri (RFC 9101 §4)');
   const params = new Map<string, string>();

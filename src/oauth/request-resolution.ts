@@ -1,8 +1,9 @@
 import type { Config } from '../config';
 import { randomToken } from '../crypto/random';
-import type { ApiStore, ClientStore, PushedRequestStore, RemoteJwksPort, ResolvedRequest } from '../storage/ports';
+import type { ApiStore, ClientStore, KeyStorePort, PushedRequestStore, RemoteJwksPort, ResolvedRequest } from '../storage/ports';
 import { MAX_PARAM, validateAuthorizationRequest } from './authorization-request';
 import type { ResponseTarget } from './authorization-response';
+import { resolveClientPolicy } from './client-policy';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import { REQUEST_URI_PREFIX } from './par';
 import { matchesRedirectUri } from './redirect-uri';
@@ -23,6 +24,8 @@ export interface ResolutionDeps {
   clients: ClientStore;
   pushedRequests: PushedRequestStore;
   remoteJwks: RemoteJwksPort;
+  /** Our own keys: `use: "enc"` ones open encrypted request objects (RFC 9101 §6.1). */
+  keys: KeyStorePort;
   apis: ApiStore;
   now: () => number;
 }
@@ -93,17 +96,22 @@ export async function loadPushedRequest(params: Map<string, string>, client: Sto
 }
 
 /**
- * The parameters a request without request_uri stands for, unless the client
- * or server requires PAR (RFC 9126 §5, §6): a signed request object's own
- * parameters (RFC 9101 §5: only those are used), else the plain ones.
+ * The parameters a request without request_uri stands for, unless the client's
+ * policy requires PAR (RFC 9126 §5, §6; FAPI 2.0 §5.3.2.2): a signed request
+ * object's own parameters (RFC 9101 §5: only those are used), else the plain
+ * ones, unless the policy requires a signed request object (RFC 9101 §10.5).
  */
 export async function requestParameters(params: Map<string, string>, client: StoredClient, deps: ResolutionDeps): Promise<Map<string, string>> {
-  if (client.require_pushed_authorization_requests || deps.config.requirePar) {
+  const policy = resolveClientPolicy(client, deps.config);
+  if (policy.par_required) {
     throw new InvalidRequest('this client must push its authorization request to the PAR endpoint first (RFC 9126 §5)');
   }
   const requestObject = params.get('request');
-  if (requestObject === undefined) return params;
-  return (await verifyRequestObject(requestObject, client, deps.config, deps.now(), deps.remoteJwks)).params;
+  if (requestObject === undefined) {
+    if (policy.signed_request_object_required) throw new InvalidRequest('this client must send a signed request object, not plain parameters (RFC 9101 §10.5)');
+    return params;
+  }
+  return (await verifyRequestObject(requestObject, client, deps.config, deps.now(), deps)).params;
 }
 
 /** Validates a front-channel request as at the PAR endpoint; its code gets a fresh grant handle. */

@@ -5,6 +5,7 @@ import type { ApiStore, ReplayStore, UserStore } from '../storage/ports';
 import { issueAccessToken, type AccessTokenDeps } from './access-token';
 import type { Confirmation } from './dpop-binding';
 import { requestedClaims, selectUserClaims } from './claims';
+import { resolveClientPolicy } from './client-policy';
 import type { GrantData } from './grant-data';
 import { issueIdToken } from './id-token';
 import { hasScope } from './token-scope';
@@ -84,7 +85,8 @@ export async function mintGrantTokens(input: GrantTokensInput, deps: TokenDeps):
   if (openid) {
     body.id_token = await issueIdToken({
       client_id: client.client_id,
-      alg: client.id_token_signed_response_alg,
+      // The policy's alg: FAPI 2.0 §5.4.1 never signs with RS256 for a FAPI client.
+      alg: resolveClientPolicy(client, deps.config).id_token_signing_alg,
       data,
       access_token: at.access_token,
       include_nonce: input.include_nonce,

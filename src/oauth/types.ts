@@ -6,6 +6,9 @@ export { AUTH_METHODS, GRANT_TYPES, RESPONSE_MODES, RESPONSE_TYPES } from './cap
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 export const SECRET_METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
 
+export const CLIENT_PROFILES = ['default', 'fapi2', 'fapi2-message-signing'] as const;
+export type ClientProfile = (typeof CLIENT_PROFILES)[number];
+
 export type ResponseMode = (typeof RESPONSE_MODES)[number];
 
 /**
@@ -32,6 +35,11 @@ export interface Client {
   jwks_uri?: string;
   require_pushed_authorization_requests: boolean;
   request_object_signing_alg?: string;
+  /** RFC 9101 §10.5: only signed request objects, never plain parameters, at PAR and /authorize. */
+  require_signed_request_object?: boolean;
+  /** RFC 9101 §6.1, OpenID Connect Registration §2: request objects must be encrypted to our `use: "enc"` key with this alg. */
+  request_object_encryption_alg?: string;
+  request_object_encryption_enc?: string;
   authorization_signed_response_alg?: string;
   authorization_encrypted_response_alg?: string;
   authorization_encrypted_response_enc?: string;
@@ -54,8 +62,11 @@ export interface Client {
   tls_client_auth_san_uri?: string;
   tls_client_auth_san_ip?: string;
   tls_client_auth_san_email?: string;
-  /** Portcullis extension: `fapi2` narrows client assertion `aud` to the issuer (DESIGN.md). */
-  client_profile: 'default' | 'fapi2';
+  /**
+   * Portcullis extension: `fapi2` applies the FAPI 2.0 Security Profile,
+   * `fapi2-message-signing` adds FAPI 2.0 Message Signing (oauth/client-policy.ts).
+   */
+  client_profile: ClientProfile;
 }
 
 /** A registration as stored: the secret only as a hash, and sealed when client_secret_jwt needs it back. */

@@ -10,6 +10,7 @@ const BOOL_COLUMNS = new Set([
   'backchannel_logout_session_required',
   'dpop_bound_access_tokens',
   'tls_client_certificate_bound_access_tokens',
+  'require_signed_request_object',
 ]);
 const COLUMNS = [
   'client_id', 'client_id_issued_at', 'client_secret_hash', 'client_secret_sealed', 'client_name', 'client_uri',
@@ -22,6 +23,7 @@ const COLUMNS = [
   'previous_secret_hash', 'previous_secret_sealed', 'previous_secret_expires_at',
   'dpop_bound_access_tokens', 'tls_client_certificate_bound_access_tokens',
   'tls_client_auth_subject_dn', 'tls_client_auth_san_dns', 'tls_client_auth_san_uri', 'tls_client_auth_san_ip', 'tls_client_auth_san_email',
+  'require_signed_request_object', 'request_object_encryption_alg', 'request_object_encryption_enc',
 ] as const;
 
 function toRow(client: StoredClient): unknown[] {

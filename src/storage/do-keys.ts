@@ -1,9 +1,9 @@
 import { createLocalJWKSet, type CryptoKey, type JWK } from 'jose';
 import { ConfigError, type SigningAlg } from '../config';
-import { generateSigningKey, importPrivateKey, toPublicJwk } from '../crypto/keys';
+import { generateSigningKey, importPrivateKey, isEncryptionAlg, toPublicJwk, type KeyAlg } from '../crypto/keys';
 import type { KeyStore, StoredKey } from '../objects/key-store';
 import type { IsolateCache } from './isolate-cache';
-import type { KeyRing, KeyRotation, KeySchedule, KeyStorePort, SigningKey, StagedKey } from './ports';
+import type { DecryptionKey, KeyRing, KeyRotation, KeySchedule, KeyStorePort, SigningKey, StagedKey } from './ports';
 
 /** How long (ms) an isolate keeps the key ring before asking the Durable Object again. */
 export const KEY_CACHE_MS = 5 * 60 * 1000;
@@ -25,12 +25,16 @@ type RingKey = { alg: string; kid: string; privateJwk: JWK; publicJwk: JWK; sign
 function ringFrom(keys: RingKey[]): KeyRing {
   const active: Record<string, SigningKey> = {};
   const staged: StagedKey[] = [];
+  const decryption: DecryptionKey[] = [];
   for (const k of keys) {
-    if (k.signing && !active[k.alg]) active[k.alg] = { kid: k.kid, alg: k.alg, privateJwk: k.privateJwk, cryptoKey: lazyImport(k) };
-    if (k.signs_from !== undefined) staged.push({ kid: k.kid, alg: k.alg, signs_from: k.signs_from });
+    // Encryption keys decrypt while published, staged and retired ones too (RFC 9101 §6.1); they never sign.
+    if (isEncryptionAlg(k.alg)) decryption.push({ kid: k.kid, alg: k.alg, cryptoKey: lazyImport(k) });
+    else if (k.signing && !active[k.alg]) active[k.alg] = { kid: k.kid, alg: k.alg, privateJwk: k.privateJwk, cryptoKey: lazyImport(k) };
+    else if (k.signs_from !== undefined) staged.push({ kid: k.kid, alg: k.alg, signs_from: k.signs_from });
   }
-  const publicKeys = keys.map((k) => k.publicJwk);
-  return { active, staged, publicKeys, verifier: createLocalJWKSet({ keys: publicKeys }), jwksJson: JSON.stringify({ keys: publicKeys }) };
+  // Signing keys first: a reader that looks for the signing keys finds them at the head of /jwks.
+  const publicKeys = [...keys.filter((k) => !isEncryptionAlg(k.alg)), ...keys.filter((k) => isEncryptionAlg(k.alg))].map((k) => k.publicJwk);
+  return { active, staged, decryption, publicKeys, verifier: createLocalJWKSet({ keys: publicKeys }), jwksJson: JSON.stringify({ keys: publicKeys }) };
 }
 
 /**
@@ -53,7 +57,7 @@ export function ringAt(stored: StoredKey[], now: number, retention: number): Key
   return ringFrom(keys);
 }
 
-async function generateSet(algs: readonly SigningAlg[], created_at: number, active_from: number): Promise<StoredKey[]> {
+async function generateSet(algs: readonly KeyAlg[], created_at: number, active_from: number): Promise<StoredKey[]> {
   const keys = await Promise.all(algs.map(generateSigningKey));
   return keys.map((k) => ({
     kid: k.kid, alg: k.alg, private_jwk: JSON.stringify(k.privateJwk), public_jwk: JSON.stringify(k.publicJwk), created_at, active_from,
@@ -71,7 +75,8 @@ export class DurableKeyStore implements KeyStorePort {
 
   constructor(
     private readonly ns: DurableObjectNamespace<KeyStore>,
-    private readonly algs: readonly SigningAlg[],
+    /** The signing algs and the encryption slots (RSA-OAEP-256, ECDH-ES) that each get a key. */
+    private readonly algs: readonly KeyAlg[],
     private readonly times: KeySchedule,
     private readonly now: () => number,
     private readonly cache: IsolateCache<KeyRing>,
@@ -142,7 +147,11 @@ export class DurableKeyStore implements KeyStorePort {
   }
 }
 
-/** Keys from the SIGNING_KEYS secret: a private JWKS whose keys each carry `kid` and `alg`. */
+/**
+ * Keys from the SIGNING_KEYS secret: a private JWKS whose keys each carry
+ * `kid` and `alg`; keys with `use: "enc"` are our encryption keys (none: no
+ * encrypted request objects, and discovery does not offer them).
+ */
 export class StaticKeyStore implements KeyStorePort {
   private readonly keyRing: KeyRing;
 
@@ -157,6 +166,8 @@ export class StaticKeyStore implements KeyStorePort {
     this.keyRing = ringFrom(parsed.keys.map((k) => {
       if (!k.kid || !k.alg || !k.d) throw new ConfigError('SIGNING_KEYS', 'needs kid, alg and the private part on every key');
       if (!['EC', 'OKP', 'RSA'].includes(k.kty ?? '')) throw new ConfigError('SIGNING_KEYS', `has a key of unsupported kty "${k.kty}"`);
+      // RFC 9101 §6.1: `use: "enc"` keys open encrypted request objects; their alg names the slot.
+      if ((k.use === 'enc') !== isEncryptionAlg(k.alg)) throw new ConfigError('SIGNING_KEYS', 'has a key whose use and alg disagree (use "enc" goes with alg RSA-OAEP-256 or ECDH-ES, and only with them)');
       return { alg: k.alg, kid: k.kid, privateJwk: k, publicJwk: toPublicJwk(k), signing: true };
     }));
     const missing = algs.find((alg) => !this.keyRing.active[alg]);

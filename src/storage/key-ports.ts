@@ -9,6 +9,14 @@ export interface SigningKey {
   cryptoKey(): Promise<CryptoKey>;
 }
 
+/** One of our `use: "enc"` keys (RFC 7517 §4.2), by its slot: `RSA-OAEP-256`, or `ECDH-ES` for every ECDH-ES variant. */
+export interface DecryptionKey {
+  kid: string;
+  alg: string;
+  /** The imported private key, imported on first use and reused while the ring is cached. */
+  cryptoKey(): Promise<CryptoKey>;
+}
+
 /**
  * The server's keys as one immutable value. Everything derived from them
  * (imported keys, the verifying key set, the /jwks body) is built once per
@@ -19,7 +27,12 @@ export interface KeyRing {
   active: Record<string, SigningKey>;
   /** Keys published ahead of signing, and when each starts. */
   staged: StagedKey[];
-  /** Every public key to publish at /jwks, retired ones included. */
+  /**
+   * Every published encryption key, staged and retired ones included: a
+   * client may encrypt a request object to any key /jwks showed it (RFC 9101 §6.1).
+   */
+  decryption: DecryptionKey[];
+  /** Every public key to publish at /jwks, retired ones included: signing keys first, then encryption keys. */
   publicKeys: JWK[];
   /** `publicKeys` as a jose key set, for verifying what this server signed (RFC 7515 §4.1.4 `kid`). */
   verifier: JWTVerifyGetKey;

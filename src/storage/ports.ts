@@ -3,7 +3,7 @@ import type { GrantData } from '../oauth/grant-data';
 import type { AuthorizationRequest, StoredClient } from '../oauth/types';
 
 // Signing keys and rate limits have their own files; re-exported so protocol code sees one port module.
-export type { KeyRing, KeyRotation, KeySchedule, KeyStorePort, SigningKey, StagedKey } from './key-ports';
+export type { DecryptionKey, KeyRing, KeyRotation, KeySchedule, KeyStorePort, SigningKey, StagedKey } from './key-ports';
 export type { HitResult, LimitPolicy, RateLimitPort } from './limit-ports';
 export type { AdminActor, AdminAuditEntry, AdminAuditPort, AdminTokenPort, AdminTokenRecord, PasswordResetPort } from './admin-ports';
 

@@ -1,4 +1,4 @@
-import { getConfig, type Config } from '../config';
+import { ENCRYPTION_KEY_ALGS, getConfig, type Config } from '../config';
 import type { Env } from '../env';
 import { CachedClientStore, D1ClientStore } from './d1-clients';
 import { CachedApiStore, D1ApiStore } from './d1-apis';
@@ -87,7 +87,7 @@ export function getServices(raw: Env): Services {
     apis: new CachedApiStore(new D1ApiStore(env.DB), new IsolateCache<ResourceServer | null>(cacheMs, CACHE_ENTRIES), tenant),
     pushedRequests: new KvPushedRequestStore(env.PAR_KV, now),
     replay: new DurableReplayStore(env.REPLAY, now),
-    keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, config.signingAlgs, keySchedule(config, KEY_CACHE_MS / 1000), now, new IsolateCache<KeyRing>(KEY_CACHE_MS, CACHE_ENTRIES), DEFAULT_TENANT),
+    keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, [...config.signingAlgs, ...ENCRYPTION_KEY_ALGS], keySchedule(config, KEY_CACHE_MS / 1000), now, new IsolateCache<KeyRing>(KEY_CACHE_MS, CACHE_ENTRIES), DEFAULT_TENANT),
     users: new D1UserStore(env.DB, new IsolateCache<User>(cacheMs, CACHE_ENTRIES), tenant),
     grants: new GrantStore(env.GRANTS),
     rateLimits: new DurableRateLimits(env.LIMITER, now),

@@ -19,7 +19,8 @@ describe('/jwks', () => {
       for (const m of PRIVATE_MEMBERS) expect(key, `${key.kid} ${m}`).not.toHaveProperty(m);
       expect(key.kid).toBeTypeOf('string');
       expect(key.alg).toBeTypeOf('string');
-      expect(key.use).toBe('sig');
+      // Signing keys are `sig`; the encryption keys for request objects (RFC 9101 §6.1) are `enc`, with their alg.
+      expect(key.use).toBe(['RSA-OAEP-256', 'ECDH-ES'].includes(key.alg as string) ? 'enc' : 'sig');
     }
   });
 

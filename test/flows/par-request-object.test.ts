@@ -1,3 +1,4 @@
+import { fapiClient } from '../helpers/fapi';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { registerClient as register } from '../helpers/admin';
@@ -63,8 +64,11 @@ describe('PAR with a request object', () => {
   });
 
   it('refuses a FAPI 2.0 client\'s request object without exp (FAPI 2.0 §5.3.2.1, RFC 9101 §10.8)', async () => {
-    const c = await setup({ client_profile: 'fapi2' });
-    await refused(c, await requestObject(c.id, c.key, { ...authzParams(), exp: undefined }));
+    const c = await fapiClient();
+    const before = await parKeys();
+    const body = await errorOf(await c.post({ request: await requestObject(c.client_id, c.key, { ...authzParams(), exp: undefined }) }));
+    expect({ status: body.status, error: body.error }).toEqual({ status: 400, error: 'invalid_request_object' });
+    expect(await storedSince(before, [c.client_id])).toEqual([]);
   });
 
   it('refuses an expired request object (RFC 7519 §4.1.4)', async () => {

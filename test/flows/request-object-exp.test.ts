@@ -1,3 +1,4 @@
+import { fapiClient } from '../helpers/fapi';
 import { describe, expect, it } from 'vitest';
 import { registerClient } from '../helpers/admin';
 import { errorOf } from '../helpers/errors';
@@ -28,22 +29,33 @@ async function setup(metadata: Record<string, unknown> = {}) {
   return { atPar, atAuthorize };
 }
 
+/** A FAPI 2.0 client (private_key_jwt, FAPI 2.0 §5.3.2.1) signing the same request objects. */
+async function setupFapi() {
+  const c = await fapiClient();
+  const sign = (times: { exp?: number; iat?: number }) => requestObject(c.client_id, c.key, { ...authzParams(), exp: undefined, iat: undefined, ...times });
+  const atPar = async (times: { exp?: number; iat?: number }) => c.post({ request: await sign(times) });
+  const atAuthorize = async (times: { exp?: number; iat?: number }) =>
+    visit(newBrowser(), authorizeUrl({ client_id: c.client_id, request: await sign(times), response_type: 'code', redirect_uri: REDIRECT, state: 'outer' }));
+  return { atPar, atAuthorize };
+}
+
 async function refusedAtPar(res: Response) {
   expect(await errorOf(res)).toMatchObject({ status: 400, error: 'invalid_request_object' });
 }
 
-function refusedAtAuthorize(res: Response) {
+function refusedAtAuthorize(res: Response, error = 'invalid_request_object') {
   expect(res.status).toBe(303);
   const location = new URL(res.headers.get('location')!);
   expect(location.origin + location.pathname).toBe(REDIRECT);
-  expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: 'invalid_request_object', state: 'outer', iss: ISSUER });
+  expect(Object.fromEntries(location.searchParams)).toMatchObject({ error, state: 'outer', iss: ISSUER });
 }
 
 describe('request object exp and iat (FAPI 2.0 §5.3.2.1, OpenID Connect Core §6.1, RFC 9101 §4)', () => {
   it('refuses a FAPI 2.0 client\'s request object without exp, at PAR and at /authorize (FAPI 2.0 §5.3.2.1)', async () => {
-    const c = await setup({ client_profile: 'fapi2' });
+    const c = await setupFapi();
     await refusedAtPar(await c.atPar({ iat: now() }));
-    refusedAtAuthorize(await c.atAuthorize({ iat: now() }));
+    // At /authorize a FAPI 2.0 client is refused before its request object is read: it must use PAR (FAPI 2.0 §5.3.2.2).
+    refusedAtAuthorize(await c.atAuthorize({ iat: now() }), 'invalid_request');
   });
 
   it('accepts another client\'s request object without exp but with a fresh iat, at PAR and at /authorize (OpenID Connect Core §6.1)', async () => {
@@ -82,7 +94,7 @@ describe('request object exp and iat (FAPI 2.0 §5.3.2.1, OpenID Connect Core §
   });
 
   it('still accepts a FAPI 2.0 client\'s request object with exp (control, FAPI 2.0 §5.3.2.1)', async () => {
-    const c = await setup({ client_profile: 'fapi2' });
+    const c = await setupFapi();
     expect((await c.atPar({ iat: now(), exp: now() + 60 })).status).toBe(201);
   });
 });

@@ -1,3 +1,4 @@
+import { fapiClient } from '../helpers/fapi';
 import { describe, expect, it } from 'vitest';
 import { createUser, registerClient } from '../helpers/admin';
 import { errorOf, expectErrorPage } from '../helpers/errors';
@@ -77,21 +78,18 @@ describe('FAPI 2.0 clients name their redirect_uri at PAR (FAPI 2.0 Security Pro
   };
 
   it('refuses a pushed request without redirect_uri from a client_profile fapi2 client: invalid_request (FAPI 2.0 §5.3.2.2)', async () => {
-    const reg = await confidential({ client_profile: 'fapi2' });
-    expect(await errorOf(await parBasic(reg.client_id, reg.client_secret!, await withoutRedirect()))).toMatchObject({ status: 400, error: 'invalid_request' });
-    expect((await parBasic(reg.client_id, reg.client_secret!, { ...(await withoutRedirect()), redirect_uri: REDIRECT })).status).toBe(201);
+    const c = await fapiClient();
+    expect(await errorOf(await c.post(await withoutRedirect()))).toMatchObject({ status: 400, error: 'invalid_request' });
+    expect((await c.post({ ...(await withoutRedirect()), redirect_uri: REDIRECT })).status).toBe(201);
   });
 
   it('refuses it from any client when FAPI2=true, and inside a request object too (FAPI 2.0 §5.3.2.2)', async () => {
-    const key = await clientKey('ES256');
-    const reg = await confidential({ jwks: { keys: [key.publicJwk] } });
+    // A default-profile client that authenticates as FAPI 2.0 allows (private_key_jwt, §5.3.2.1).
+    const c = await fapiClient({ client_profile: 'default' });
     const fapi = appWith({ FAPI2: 'true' });
-    const push = (params: Record<string, string>) => {
-      const init = form(params);
-      return fapi('/par', { ...init, headers: { ...(init.headers as Record<string, string>), authorization: basic(reg.client_id, reg.client_secret!) } });
-    };
+    const push = (params: Record<string, string>) => c.post(params, '/par', fapi);
     expect(await errorOf(await push(await withoutRedirect()))).toMatchObject({ status: 400, error: 'invalid_request' });
-    expect(await errorOf(await push({ request: await requestObject(reg.client_id, key, await withoutRedirect()) }))).toMatchObject({ status: 400, error: 'invalid_request' });
+    expect(await errorOf(await push({ request: await requestObject(c.client_id, c.key, await withoutRedirect()) }))).toMatchObject({ status: 400, error: 'invalid_request' });
   });
 
   it('still lets a default client default its only redirect_uri for a plain OAuth request (RFC 6749 §3.1.2.3)', async () => {

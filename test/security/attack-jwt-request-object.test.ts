@@ -1,3 +1,4 @@
+import { fapiClient } from '../helpers/fapi';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { b64u, codeRequest, confidential, es256Raw, hs256With, postBasic, REDIRECT, stripSignature } from '../helpers/attack';
@@ -115,10 +116,9 @@ describe('request object forgeries at /par (RFC 9101 §6, RFC 8725)', () => {
 
   it('FAPI 2.0 §5.3.2.1 — a FAPI 2.0 client\'s request object without exp is refused (fapi2-security-profile-final-ensure-request-object-without-exp-fails)', async () => {
     // Other clients may omit exp (OpenID Connect Core §6.1, RFC 9101; DESIGN.md): test/flows/request-object-exp.test.ts.
-    const key = await clientKey('ES256');
-    const reg = await confidential({ jwks: { keys: [key.publicJwk] }, client_profile: 'fapi2' });
-    const { exp: _e, ...claims } = await requestClaims(reg.client_id);
-    await refusedAtPar(reg, await signedWith(key, claims, {}));
+    const c = await fapiClient();
+    const { exp: _e, ...claims } = await requestClaims(c.client_id);
+    expect(await expectJsonError(await c.post({ request: await signedWith(c.key, claims, {}) }), 400)).toBe('invalid_request_object');
   });
 
   it('RFC 9101 §4 — a request object for another audience is refused (fapi2-security-profile-final-ensure-request-object-with-bad-aud-fails)', async () => {

@@ -1,3 +1,4 @@
+import { fapiClient } from '../helpers/fapi';
 import { describe, expect, it } from 'vitest';
 import { createUser } from '../helpers/admin';
 import { codeRequest, confidential, honestCode, honestTokens, postBasic, publicClient, REDIRECT, redeemBasic, refreshBasic, userinfoStatus } from '../helpers/attack';
@@ -46,8 +47,8 @@ describe('PKCE (RFC 7636, RFC 9700 §2.1.1, §4.8)', () => {
   });
 
   it('FAPI 2.0 §5.3.2.2 — a fapi2-profile confidential client without PKCE is refused at /par', async () => {
-    const reg = await confidential({ client_profile: 'fapi2' });
-    const res = await postBasic('/par', { response_type: 'code', redirect_uri: REDIRECT, scope: 'openid' }, reg);
+    const c = await fapiClient();
+    const res = await c.post({ response_type: 'code', redirect_uri: REDIRECT, scope: 'openid' });
     expect(await expectJsonError(res, 400)).toBe('invalid_request');
   });
 

@@ -85,7 +85,7 @@ describe('validateClientMetadata', () => {
     ['private_key_jwt with jwks_uri', { ...web, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://rp.example/jwks' }],
     ['code + refresh_token', { ...web, grant_types: ['authorization_code', 'refresh_token'] }],
     ['native with loopback and a reverse-domain scheme', { application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/cb', 'com.example:/cb'] }],
-    ['fapi2 profile', { ...web, client_profile: 'fapi2' }],
+    ['fapi2 profile', { ...web, client_profile: 'fapi2', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [EC] } }],
     ['par_lifetime at the bounds', { ...web, par_lifetime: 5 }],
     ['JWE with keys (default enc)', { ...web, jwks: { keys: [EC] }, authorization_encrypted_response_alg: 'ECDH-ES' }],
   ])('accepts %s', (_label, input) => {

@@ -14,7 +14,21 @@ describe('resolveClientPolicy', () => {
   it('accepts the issuer, token, PAR, revocation and introspection URLs as assertion aud by default (RFC 9126 §2, DESIGN.md)', () => {
     expect(resolveClientPolicy(client(), config)).toEqual({
       fapi2: false,
+      message_signing: false,
       pkce_required: false,
+      pkce_methods: ['S256'],
+      par_required: false,
+      redirect_uri_required: false,
+      auth_methods: 'any',
+      signing_algs: ['ES256', 'ES384', 'EdDSA', 'PS256', 'PS384', 'RS256', 'RS384'],
+      id_token_signing_alg: undefined,
+      authorization_signing_alg: 'RS256',
+      signed_request_object_required: false,
+      request_object_exp_required: false,
+      request_object_nbf_required: false,
+      code_lifetime: 60,
+      request_uri_lifetime: 60,
+      clock_skew: 30,
       assertion_audiences: [ISSUER, `${ISSUER}/token`, `${ISSUER}/par`, `${ISSUER}/revoke`, `${ISSUER}/introspect`],
       assertion_audience_string_only: false,
       refresh_token_lifetime: 30 * 86_400,
@@ -27,7 +41,11 @@ describe('resolveClientPolicy', () => {
 
   it('for client_profile fapi2 requires PKCE and accepts only the issuer, as a string (FAPI 2.0 §5.3.2.1, §5.3.2.2)', () => {
     expect(resolveClientPolicy(client({ client_profile: 'fapi2' }), config)).toEqual({
-      fapi2: true, pkce_required: true, assertion_audiences: [ISSUER], assertion_audience_string_only: true, refresh_token_lifetime: 30 * 86_400,
+      fapi2: true, message_signing: false, pkce_required: true, pkce_methods: ['S256'], par_required: true, redirect_uri_required: true,
+      auth_methods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'], signing_algs: ['PS256', 'ES256', 'EdDSA'],
+      id_token_signing_alg: 'PS256', authorization_signing_alg: 'PS256', signed_request_object_required: false,
+      request_object_exp_required: true, request_object_nbf_required: false, code_lifetime: 60, request_uri_lifetime: 60, clock_skew: 30,
+      assertion_audiences: [ISSUER], assertion_audience_string_only: true, refresh_token_lifetime: 30 * 86_400,
       dpop_bound_access_tokens: false, certificate_bound_access_tokens: false, sender_constrained_required: true, dpop_nonce_required: false,
     });
   });
