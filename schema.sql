@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS clients (
   backchannel_logout_session_required INTEGER NOT NULL DEFAULT 0,
   par_lifetime INTEGER,
   client_profile TEXT NOT NULL DEFAULT 'default',
-  allowed_origins TEXT              -- JSON array of browser origins besides those of redirect_uris (issue 11)
+  allowed_origins TEXT,             -- JSON array of browser origins besides those of redirect_uris (issue 11)
+  authorization_details_types TEXT  -- JSON array of RFC 9396 types the client may request (RFC 9396 section 10)
 );
 
 -- Which client registered which browser origin (its redirect URIs' origins plus allowed_origins),

@@ -53,7 +53,7 @@ d1(['--file', 'schema.sql']);
 
 // schema.sql creates missing tables only; a local database made by an older checkout
 // gets the columns added to existing tables since then, once.
-const ADDED_COLUMNS = [['clients', 'allowed_origins', 'TEXT']];
+const ADDED_COLUMNS = [['clients', 'allowed_origins', 'TEXT'], ['clients', 'authorization_details_types', 'TEXT']];
 for (const table of new Set(ADDED_COLUMNS.map(([t]) => t))) {
   const info = JSON.parse(d1(['--json', '--command', `PRAGMA table_info(${table})`]));
   const present = new Set((info[0]?.results ?? []).map((row) => row.name));

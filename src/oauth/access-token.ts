@@ -2,6 +2,7 @@ import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { endpoints, type Config } from '../config';
 import { signJwt } from '../crypto/jwt';
 import type { KeyStorePort } from '../storage/ports';
+import type { AuthorizationDetail } from './authorization-details';
 import { tokenTypeOf, type TokenType } from './token-type';
 
 /** RFC 9068 §2.1 media type of a JWT access token. */
@@ -27,6 +28,8 @@ export interface AccessTokenClaims {
   amr?: string[];
   sid?: string;
   grant?: string;
+  /** RFC 9396 §9.1: the authorization details this token carries, those of its audience. */
+  authorization_details?: AuthorizationDetail[];
 }
 
 export interface AccessTokenDeps {

@@ -2,6 +2,7 @@ import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
 import { presentedPkce, type CodeBindings } from './authorization-code';
+import { parseAuthorizationDetails, tokenDetails } from './authorization-details';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from './errors';
 import { joinToken, splitToken } from './grant-data';
 import { mayIssueRefreshToken } from './refresh-token';
@@ -60,6 +61,8 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
   if (!parts) throw new InvalidGrant(INVALID_CODE);
   // Malformed resources are refused before the code is consumed; whether one was granted is known only after.
   if (parseResources(form.get('resource')).length > 1) throw new InvalidTarget('name one resource per token request: an access token has one audience (RFC 8707 section 2.2)');
+  const details = form.get('authorization_details');
+  if (details !== undefined) parseAuthorizationDetails(details);
 
   const { config } = deps;
   const now = deps.now();
@@ -101,5 +104,6 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
     refresh_token: refresh && refreshable && mayIssueRefreshToken(client, data.scope) ? joinToken(parts.handle, refresh) : undefined,
     include_nonce: true,
     grant_type: 'authorization_code',
+    authorization_details: tokenDetails(data, audience.aud, details),
   }, deps);
 }

@@ -3,6 +3,7 @@ import { PROMPTS } from './capabilities';
 import { resolveClientPolicy } from './client-policy';
 import { InvalidRequest, InvalidScope, UnauthorizedClient, UnsupportedResponseType } from './errors';
 import { matchesRedirectUri } from './redirect-uri';
+import { parseAuthorizationDetails } from './authorization-details';
 import { parseResources } from './resources';
 import { parseScope } from './token-scope';
 import { RESPONSE_MODES, type AuthorizationRequest, type Client, type ResponseMode } from './types';
@@ -142,5 +143,7 @@ export function validateAuthorizationRequest(params: Map<string, string>, client
   if (resource !== undefined) request.resource = parseResources(resource).join(' ');
   const claims = validateClaims(params.get('claims'));
   if (claims !== undefined) request.claims = claims;
+  const details = params.get('authorization_details');
+  if (details !== undefined) request.authorization_details = JSON.stringify(parseAuthorizationDetails(details));
   return request;
 }

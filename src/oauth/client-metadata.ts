@@ -14,7 +14,6 @@ import { AUTH_METHODS, GRANT_TYPES, RESPONSE_TYPES, type AuthMethod, type Client
 export type ClientMetadata = Omit<Client, 'client_id' | 'client_id_issued_at'> & { client_id?: string };
 
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
-export { JWE_ALGS, JWE_ENCS };
 
 const fail = (field: string, problem: string) => new InvalidClientMetadata(`${field}: ${problem}`);
 
@@ -245,6 +244,7 @@ export function validateClientMetadata(body: unknown, config: Config): ClientMet
     backchannel_logout_session_required: optBool(input, 'backchannel_logout_session_required', false),
     par_lifetime: (par_lifetime ?? undefined) as number | undefined,
     allowed_origins: allowedOrigins(input),
+    authorization_details_types: input.authorization_details_types === undefined ? undefined : stringList(input, 'authorization_details_types', []), // RFC 9396 §10
     client_profile: oneOf(input, 'client_profile', ['default', 'fapi2'] as const, 'default')!,
   };
 }

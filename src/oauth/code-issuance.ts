@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { GrantPort } from '../storage/ports';
 import type { SessionPort, ActiveSession, LifecycleIndexPort, ResolvedRequest } from '../storage/ports';
 import { issueAuthorizationCode } from './authorization-code';
+import { grantedDetails } from './authorization-details';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import type { GrantData } from './grant-data';
 import type { AuthorizationRequest, StoredClient } from './types';
@@ -50,6 +51,7 @@ export async function completeAuthorization(
     ...(request.nonce !== undefined && { nonce: request.nonce }),
     ...(granted.claims !== undefined && { claims: granted.claims }),
     ...(request.resource !== undefined && { resource: request.resource.split(' ') }),
+    ...grantedDetails(request),
     require_auth_time: requiresAuthTime(request),
     client_id_issued_at: client.client_id_issued_at,
   };

@@ -5,6 +5,7 @@ import type { ApiStore, RemoteJwksPort } from '../storage/ports';
 import { validateAuthorizationRequest } from './authorization-request';
 import { InvalidRequest, InvalidRequestObject } from './errors';
 import type { ParHookContext, ParHooks } from './hooks';
+import { resolveAuthorizationDetails } from './detail-resolution';
 import { verifyRequestObject } from './request-object';
 import { checkAuthorizationResources } from './resources';
 import type { ClientRequest } from './request-input';
@@ -84,6 +85,7 @@ export async function pushAuthorizationRequest(request: ClientRequest, deps: Par
     if (changed) validated = validateAuthorizationRequest(asParams({ ...changed, client_id: client.client_id }), client, config);
   }
 
+  validated = await resolveAuthorizationDetails(validated, client, deps.apis);
   await checkAuthorizationResources(validated, client, deps.apis);
   const handle = randomToken(32);
   await deps.pushedRequests.put(handle, { client_id: client.client_id, request: validated, expires_at: now + lifetime }, lifetime);

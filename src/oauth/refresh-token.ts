@@ -3,6 +3,7 @@ import type { GrantHandle } from '../storage/ports';
 import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
+import { parseAuthorizationDetails, tokenDetails } from './authorization-details';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from './errors';
 import { accessTokenExpiry, grantAudience, parseResources, type TokenAudience } from './resources';
 import { joinToken, splitToken } from './grant-data';
@@ -79,7 +80,9 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
   const grant = deps.grants.grant(parts.handle);
   const presented_hash = await sha256b64(parts.secret);
 
-  if (requested !== undefined || resource !== undefined) {
+  const details = form.get('authorization_details');
+  if (details !== undefined) parseAuthorizationDetails(details);
+  if (requested !== undefined || resource !== undefined || details !== undefined) {
     // Check scope and resource before rotating: a refused request must not cost the client its token.
     const check = await grant.checkRefresh({ presented_hash, now, grace_seconds: refreshGraceFor(client, deps.config) });
     if (!check.ok) refused(check.reason, client, deps);
@@ -87,6 +90,7 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
     if (!sameRegistration(check.data, client)) await revokeStolen(grant, client, owner, deps);
     const audience = await grantAudience({ ...check.data, scope: narrowScope(check.data.scope, requested) }, resource, deps);
     assertRefreshable(audience);
+    tokenDetails(check.data, audience.aud, details);
   }
 
   const next = randomToken(32);
@@ -110,5 +114,6 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
     refresh_token: joinToken(parts.handle, next),
     include_nonce: false,
     grant_type: 'refresh_token',
+    authorization_details: tokenDetails(data, audience.aud, details),
   }, deps);
 }

@@ -6,6 +6,7 @@ import type { ResponseTarget } from './authorization-response';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import { REQUEST_URI_PREFIX } from './par';
 import { matchesRedirectUri } from './redirect-uri';
+import { resolveAuthorizationDetails } from './detail-resolution';
 import { verifyRequestObject } from './request-object';
 import { checkAuthorizationResources } from './resources';
 import { RESPONSE_MODES, type Client, type ResponseMode, type StoredClient } from './types';
@@ -108,7 +109,7 @@ export async function requestParameters(params: Map<string, string>, client: Sto
 
 /** Validates a front-channel request as at the PAR endpoint; its code gets a fresh grant handle. */
 export async function resolvePlainRequest(params: Map<string, string>, client: StoredClient, deps: ResolutionDeps): Promise<ResolvedRequest> {
-  const request = validateAuthorizationRequest(params, client, deps.config);
+  const request = await resolveAuthorizationDetails(validateAuthorizationRequest(params, client, deps.config), client, deps.apis);
   await checkAuthorizationResources(request, client, deps.apis);
   return { client_id: client.client_id, request, handle: randomToken(32), par: false };
 }

@@ -3,6 +3,7 @@ import { logEvent } from '../log';
 import type { GrantPort } from '../storage/ports';
 import type { ApiStore, UserStore } from '../storage/ports';
 import { issueAccessToken, type AccessTokenDeps } from './access-token';
+import type { AuthorizationDetail } from './authorization-details';
 import { requestedClaims, selectUserClaims } from './claims';
 import type { GrantData } from './grant-data';
 import { issueIdToken } from './id-token';
@@ -27,6 +28,8 @@ export interface TokenResponse {
   scope: string;
   refresh_token?: string;
   id_token?: string;
+  /** RFC 9396 §7: the authorization details the access token carries. */
+  authorization_details?: AuthorizationDetail[];
 }
 
 export interface GrantTokensInput {
@@ -45,6 +48,8 @@ export interface GrantTokensInput {
   refresh_token?: string;
   include_nonce: boolean;
   grant_type: string;
+  /** The granted authorization details this token carries (RFC 9396 §6, oauth/authorization-details.ts `tokenDetails`). */
+  authorization_details?: AuthorizationDetail[];
 }
 
 /** A fresh access token id (RFC 9068 §2.2 `jti`), 128 random bits. */
@@ -66,6 +71,7 @@ export async function mintGrantTokens(input: GrantTokensInput, deps: TokenDeps):
     issueAccessToken({
       sub: data.sub, aud: audience.aud, client_id: client.client_id, scope: audience.scope, jti: input.jti, iat: input.iat, exp: input.exp,
       auth_time: data.auth_time, acr: data.acr, amr: data.amr, sid: data.sid, grant: input.handle,
+      ...(input.authorization_details?.length && { authorization_details: input.authorization_details }),
     }, deps, audience.api?.access_token_signing_alg),
     wanted.length ? deps.users.get(data.sub) : null,
   ]);
@@ -76,6 +82,7 @@ export async function mintGrantTokens(input: GrantTokensInput, deps: TokenDeps):
     scope: audience.scope,
   };
   if (input.refresh_token) body.refresh_token = input.refresh_token;
+  if (input.authorization_details?.length) body.authorization_details = input.authorization_details;
   if (openid) {
     body.id_token = await issueIdToken({
       client_id: client.client_id,

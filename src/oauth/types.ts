@@ -44,6 +44,8 @@ export interface Client {
   par_lifetime?: number;
   /** Browser origins allowed to call the token, revocation and PAR endpoints besides those of `redirect_uris` (issue 11; src/oauth/cors-origins.ts). */
   allowed_origins?: string[];
+  /** RFC 9396 §10: the authorization details types the client may request; none when absent (src/oauth/authorization-details.ts). */
+  authorization_details_types?: string[];
   /** Portcullis extension: `fapi2` narrows client assertion `aud` to the issuer (DESIGN.md). */
   client_profile: 'default' | 'fapi2';
 }
@@ -80,4 +82,8 @@ export interface AuthorizationRequest {
   id_token_hint?: string;
   /** RFC 8707 §2 resource indicators, space separated (a URI holds no space). */
   resource?: string;
+  /** RFC 9396 §2: the `authorization_details` array as JSON text, shape-checked (oauth/authorization-details.ts). */
+  authorization_details?: string;
+  /** The API identifier each detail belongs to, in the same order: set once the details are checked against the API registry. */
+  authorization_details_resources?: string[];
 }

@@ -3,7 +3,7 @@ import { isPublicClient, type StoredClient } from '../oauth/types';
 import type { IsolateCache } from './isolate-cache';
 import type { ClientStore, OriginUse } from './ports';
 
-const JSON_COLUMNS = new Set(['contacts', 'redirect_uris', 'grant_types', 'response_types', 'jwks', 'post_logout_redirect_uris', 'allowed_origins']);
+const JSON_COLUMNS = new Set(['contacts', 'redirect_uris', 'grant_types', 'response_types', 'jwks', 'post_logout_redirect_uris', 'allowed_origins', 'authorization_details_types']);
 const BOOL_COLUMNS = new Set([
   'require_pushed_authorization_requests',
   'frontchannel_logout_session_required',
@@ -17,6 +17,7 @@ const COLUMNS = [
   'authorization_encrypted_response_alg', 'authorization_encrypted_response_enc', 'id_token_signed_response_alg',
   'post_logout_redirect_uris', 'frontchannel_logout_uri', 'frontchannel_logout_session_required',
   'backchannel_logout_uri', 'backchannel_logout_session_required', 'par_lifetime', 'client_profile', 'allowed_origins',
+  'authorization_details_types',
 ] as const;
 
 function toRow(client: StoredClient): unknown[] {
