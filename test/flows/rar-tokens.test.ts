@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../helpers/admin';
+import { createUser, registerClient } from '../helpers/admin';
 import { errorOf } from '../helpers/errors';
 import { authorizeUrl, callbackOf, newBrowser, visit } from '../helpers/interaction';
 import { authorizeCapturingConsent, payment, postAs, rarSetup, type RarSetup } from '../helpers/rar';
@@ -128,5 +128,13 @@ describe('refresh and introspection (RFC 9396 §6.2, §9.2)', () => {
     expect(await byApi.json()).toMatchObject({ active: true, aud: s.payments.identifier, authorization_details: [pay()] });
     const refresh = await postAs('/introspect', s.client, [['token', tokens.refresh_token!]]);
     expect(await refresh.json()).toMatchObject({ active: true, authorization_details: [pay()] });
+  });
+});
+
+describe('other grants (RFC 9396 §6)', () => {
+  it('refuses authorization_details with client_credentials instead of ignoring them: not supported here', async () => {
+    const machine = await registerClient({ token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], authorization_details_types: [s.types.payment] });
+    const res = await postAs('/token', machine, [['grant_type', 'client_credentials'], ['authorization_details', JSON.stringify([pay()])]]);
+    expect(await errorOf(res)).toMatchObject({ status: 400, error: 'invalid_authorization_details' });
   });
 });
