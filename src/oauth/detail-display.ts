@@ -44,7 +44,8 @@ function flatten(value: unknown, label: string, schema: unknown, out: { label: s
   }
 }
 
-function viewOf(detail: AuthorizationDetail, schema: Record<string, unknown> | undefined, api: string): DetailView {
+/** One detail in words: `schema` is its type's registered schema, `api` the name of the API it is for. */
+export function describeDetail(detail: AuthorizationDetail, schema: Record<string, unknown> | undefined, api: string): DetailView {
   const lines: { label: string; value: string }[] = [];
   for (const [key, member] of Object.entries(detail)) {
     if (key !== 'type') flatten(member, labelOf(key, schema), propertySchema(key, schema), lines);
@@ -71,6 +72,6 @@ export async function describeAuthorizationDetails(
   }));
   return details.map((detail, i) => {
     const api = owners[i];
-    return viewOf(detail, api?.authorization_details_types?.[detail.type], api?.name ?? 'an API');
+    return describeDetail(detail, api?.authorization_details_types?.[detail.type], api?.name ?? 'an API');
   });
 }

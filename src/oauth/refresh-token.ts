@@ -83,7 +83,7 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
   const details = form.get('authorization_details');
   if (details !== undefined) parseAuthorizationDetails(details);
   if (requested !== undefined || resource !== undefined || details !== undefined) {
-    // Check scope and resource before rotating: a refused request must not cost the client its token.
+    // Check scope, resource and details before rotating: a refused request must not cost the client its token.
     const check = await grant.checkRefresh({ presented_hash, now, grace_seconds: refreshGraceFor(client, deps.config) });
     if (!check.ok) refused(check.reason, client, deps);
     const owner = check.data.client_id;
