@@ -61,8 +61,8 @@ export function parseAuthorizationDetails(text: string): AuthorizationDetail[] {
  */
 export function assertClientMayUse(details: readonly AuthorizationDetail[], client: Pick<Client, 'authorization_details_types'>): void {
   const allowed = new Set(client.authorization_details_types ?? []);
-  const refused = details.find((d) => !allowed.has(d.type));
-  if (refused) throw new InvalidAuthorizationDetails(`authorization_details type "${refused.type}" is not registered for this client (RFC 9396 section 10)`);
+  const refused = details.findIndex((d) => !allowed.has(d.type));
+  if (refused >= 0) throw new InvalidAuthorizationDetails(`authorization_details[${refused}] has a type not registered for this client (RFC 9396 section 10)`);
 }
 
 /** JSON text with object members sorted at every level: equal objects give equal text, whatever their member order. */

@@ -12,8 +12,8 @@ const ownsType = (api: ResourceServer, type: string) => Object.hasOwn(api.author
 function ownersAmong(details: AuthorizationDetail[], named: ResourceServer[]): ResourceServer[] {
   return details.map((detail, i) => {
     const owners = named.filter((api) => ownsType(api, detail.type));
-    if (owners.length === 0) throw new InvalidAuthorizationDetails(`authorization_details[${i}] type "${detail.type}" belongs to none of the requested resources (RFC 9396 section 5)`);
-    if (owners.length > 1) throw new InvalidAuthorizationDetails(`authorization_details[${i}] type "${detail.type}" belongs to more than one requested resource; request them separately`);
+    if (owners.length === 0) throw new InvalidAuthorizationDetails(`authorization_details[${i}] has a type of none of the requested resources (RFC 9396 section 5)`);
+    if (owners.length > 1) throw new InvalidAuthorizationDetails(`authorization_details[${i}] has a type of more than one requested resource; request them separately`);
     return owners[0]!;
   });
 }
@@ -28,8 +28,10 @@ async function impliedOwner(details: AuthorizationDetail[], client: Pick<Client,
   const types = [...new Set(details.map((d) => d.type))];
   const owners = await Promise.all(types.map((t) => apis.detailTypeOwners(t)));
   owners.forEach((ids, i) => {
-    if (ids.length === 0) throw new InvalidAuthorizationDetails(`authorization_details type "${types[i]}" is not supported (RFC 9396 section 5)`);
-    if (ids.length > 1) throw new InvalidAuthorizationDetails(`authorization_details type "${types[i]}" is offered by several APIs: name one with resource (RFC 8707 section 2)`);
+    // Named by index: a type is the client's text, and error descriptions may reach its redirect_uri.
+    const at = details.findIndex((d) => d.type === types[i]);
+    if (ids.length === 0) throw new InvalidAuthorizationDetails(`authorization_details[${at}] has an unknown type (RFC 9396 section 5)`);
+    if (ids.length > 1) throw new InvalidAuthorizationDetails(`authorization_details[${at}] has a type offered by several APIs: name one with resource (RFC 8707 section 2)`);
   });
   const distinct = [...new Set(owners.map((ids) => ids[0]!))];
   if (distinct.length > 1) throw new InvalidAuthorizationDetails('authorization_details types belong to different APIs: name them with resource (RFC 8707 section 2)');

@@ -94,11 +94,11 @@ function validatorOf(api: ResourceServer, type: string): CompiledSchema | null {
 /**
  * Validates detail `index` against its type's schema in `api`, exactly as
  * registered (DESIGN.md contract 5: `additionalProperties: false` refuses
- * unknown members). The error names the failing location, never the value.
+ * unknown members). The error names the failing schema keyword, never a value.
  */
 export function validateDetail(api: ResourceServer, detail: AuthorizationDetail, index: number): void {
   const validator = validatorOf(api, detail.type);
-  if (!validator) throw new InvalidAuthorizationDetails(`authorization_details[${index}] type "${detail.type}" is not a type of API "${api.identifier}" (RFC 9396 section 5)`);
+  if (!validator) throw new InvalidAuthorizationDetails(`authorization_details[${index}] has a type that API "${api.identifier}" does not define (RFC 9396 section 5)`);
   let result;
   try {
     result = validate(detail, validator.schema, validator.draft, validator.lookup, true);
@@ -106,8 +106,9 @@ export function validateDetail(api: ResourceServer, detail: AuthorizationDetail,
     throw new InvalidAuthorizationDetails(`authorization_details[${index}] cannot be validated against its type's schema`);
   }
   if (!result.valid) {
-    const deepest = result.errors[result.errors.length - 1];
-    const where = deepest ? `${deepest.instanceLocation} (${deepest.keyword})` : '';
-    throw new InvalidAuthorizationDetails(`authorization_details[${index}] does not match the schema of type "${detail.type}" at ${where} (RFC 9396 section 5)`);
+    // The schema's location, never the instance's: member names are the client's text (error descriptions may reach its
+    // redirect_uri). A `false` subschema's entry is located by the instance, so the keyword that applied it is named instead.
+    const where = result.errors.filter((e) => e.keyword !== 'false').at(-1)?.keywordLocation ?? '#';
+    throw new InvalidAuthorizationDetails(`authorization_details[${index}] does not match the schema of its type at ${where} (RFC 9396 section 5)`);
   }
 }

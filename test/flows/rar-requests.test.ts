@@ -67,7 +67,10 @@ describe('the authorization_details parameter (RFC 9396 §2)', () => {
   });
 
   it('refuses a member the schema does not allow under additionalProperties: false (DESIGN.md contract 5, RFC 9396 §5)', async () => {
-    expect(await refusedAtPar([pay('10.00', { surprise: true })])).toBe('invalid_authorization_details');
+    const body = await errorOf(await push([pay('10.00', { surprise_member: true })]));
+    expect({ status: body.status, error: body.error }).toEqual({ status: 400, error: 'invalid_authorization_details' });
+    expect(body.error_description).toContain('#/additionalProperties');
+    expect(body.error_description).not.toContain('surprise_member');
     expect(await refusedAtPar([pay('10.00', { instructedAmount: { currency: 'EUR', amount: '1', fee: '0' } })])).toBe('invalid_authorization_details');
   });
 
@@ -147,9 +150,11 @@ describe('authorization_details at /authorize by value (RFC 9396 §3)', () => {
   });
 
   it('redirects invalid_authorization_details to the validated redirect_uri with state (RFC 9396 §5, RFC 6749 §4.1.2.1)', async () => {
-    const res = await visit(newBrowser(), authorizeUrl([{ type: 'no_such_type' }]));
+    const res = await visit(newBrowser(), authorizeUrl([{ type: 'no_such_type_reflected' }]));
     expect(res.status).toBe(303);
     const location = new URL(res.headers.get('location')!);
+    // The client's text is never echoed into its error page (RFC 6749 §4.1.2.1: descriptions name, never quote).
+    expect(location.searchParams.get('error_description')).not.toContain('reflected');
     expect(location.origin + location.pathname).toBe('https://rp.example/cb');
     expect(location.searchParams.get('error')).toBe('invalid_authorization_details');
     expect(location.searchParams.get('state')).toBe('st-rar');
