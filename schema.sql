@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS clients (
   tls_client_auth_san_email TEXT,
   require_signed_request_object INTEGER,                     -- 1: RFC 9101 §10.5; NULL: not required
   request_object_encryption_alg TEXT,                        -- RFC 9101 §6.1, OIDC Registration §2
-  request_object_encryption_enc TEXT
+  request_object_encryption_enc TEXT,
+  authorization_details_types TEXT  -- JSON array of RFC 9396 types the client may request (RFC 9396 section 10)
 );
 
 -- Which client registered which browser origin (its redirect URIs' origins plus allowed_origins),

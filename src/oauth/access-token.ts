@@ -3,6 +3,7 @@ import { endpoints, type Config } from '../config';
 import { signJwt } from '../crypto/jwt';
 import type { KeyStorePort } from '../storage/ports';
 import type { Confirmation } from './dpop-binding';
+import type { AuthorizationDetail } from './authorization-details';
 import { tokenTypeOf, type TokenType } from './token-type';
 
 /** RFC 9068 §2.1 media type of a JWT access token. */
@@ -30,6 +31,8 @@ export interface AccessTokenClaims {
   grant?: string;
   /** The key or certificate the token is bound to (RFC 7800 §3.1; RFC 9449 §6.1, RFC 8705 §3.1); absent on a bearer token. */
   cnf?: Confirmation;
+  /** RFC 9396 §9.1: the authorization details this token carries, those of its audience. */
+  authorization_details?: AuthorizationDetail[];
 }
 
 export interface AccessTokenDeps {

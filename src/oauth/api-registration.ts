@@ -3,6 +3,7 @@ import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import type { ApiStore, ClientStore } from '../storage/ports';
 import { SCOPES } from './capabilities';
+import { compileDetailSchema } from './detail-schemas';
 import { InvalidRequest, NotFound } from './errors';
 import { API_CLIENT_PREFIX, type ApiScope, type ResourceServer } from './resource-server';
 import { isResourceIndicator } from './resource-indicator';
@@ -47,13 +48,20 @@ function validateScopes(value: unknown): ApiScope[] {
   });
 }
 
-/** Stored as given; each must be a JSON Schema of one object (RFC 9396 validation against it is issue 12). */
+/**
+ * Stored as given; each must be a JSON Schema of one object that the
+ * validator can use (RFC 9396 §2, oauth/detail-schemas.ts), so a request is
+ * never the first to find a broken schema.
+ */
 function validateDetailTypes(value: unknown): Record<string, Record<string, unknown>> | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value)) invalid('authorization_details_types', 'must be an object of type name to JSON Schema');
+  if (Object.keys(value).length > 50) invalid('authorization_details_types', 'may hold at most 50 types');
   for (const [type, schema] of Object.entries(value)) {
     if (type === '' || type.length > 200) invalid('authorization_details_types', 'type names must be 1 to 200 characters');
     if (!isObject(schema) || schema.type !== 'object') invalid(`authorization_details_types.${type}`, 'must be a JSON Schema with "type": "object"');
+    const compiled = compileDetailSchema(schema);
+    if (!compiled.ok) invalid(`authorization_details_types.${type}`, compiled.reason);
   }
   return value as Record<string, Record<string, unknown>>;
 }

@@ -3,6 +3,7 @@ import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
 import { presentedPkce, type CodeBindings } from './authorization-code';
 import type { TokenBinding } from './dpop-binding';
+import { parseAuthorizationDetails, tokenDetails } from './authorization-details';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from './errors';
 import { joinToken, splitToken } from './grant-data';
 import { mayIssueRefreshToken } from './refresh-token';
@@ -66,6 +67,8 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
   if (!parts) throw new InvalidGrant(INVALID_CODE);
   // Malformed resources are refused before the code is consumed; whether one was granted is known only after.
   if (parseResources(form.get('resource')).length > 1) throw new InvalidTarget('name one resource per token request: an access token has one audience (RFC 8707 section 2.2)');
+  const details = form.get('authorization_details');
+  if (details !== undefined) parseAuthorizationDetails(details);
 
   const { config } = deps;
   const now = deps.now();
@@ -109,5 +112,6 @@ export async function exchangeAuthorizationCode(request: ClientRequest, deps: To
     include_nonce: true,
     grant_type: 'authorization_code',
     cnf: binding.cnf,
+    authorization_details: tokenDetails(data, audience.aud, details),
   }, deps);
 }

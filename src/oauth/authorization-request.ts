@@ -3,6 +3,7 @@ import { PROMPTS } from './capabilities';
 import { resolveClientPolicy } from './client-policy';
 import { InvalidRequest, InvalidScope, UnauthorizedClient, UnsupportedResponseType } from './errors';
 import { matchesRedirectUri } from './redirect-uri';
+import { parseAuthorizationDetails } from './authorization-details';
 import { parseResources } from './resources';
 import { parseScope } from './token-scope';
 import { RESPONSE_MODES, type AuthorizationRequest, type Client, type ResponseMode } from './types';
@@ -146,5 +147,7 @@ export function validateAuthorizationRequest(params: Map<string, string>, client
   // RFC 9449 §10: a JWK SHA-256 thumbprint (RFC 7638), 43 base64url characters.
   if (jkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(jkt)) throw new InvalidRequest('dpop_jkt must be a base64url JWK SHA-256 thumbprint (RFC 9449 §10)');
   if (jkt !== undefined) request.dpop_jkt = jkt;
+  const details = params.get('authorization_details');
+  if (details !== undefined) request.authorization_details = JSON.stringify(parseAuthorizationDetails(details));
   return request;
 }

@@ -2,7 +2,7 @@ import { logEvent } from '../log';
 import { issueAccessToken } from './access-token';
 import { SCOPES } from './capabilities';
 import type { TokenBinding } from './dpop-binding';
-import { InvalidScope, InvalidTarget, UnauthorizedClient } from './errors';
+import { InvalidAuthorizationDetails, InvalidScope, InvalidTarget, UnauthorizedClient } from './errors';
 import { accessTokenExpiry, grantAudience, loadResources, parseResources, type TokenAudience } from './resources';
 import type { ClientRequest } from './request-input';
 import { newJti, type TokenDeps, type TokenResponse } from './token-response';
@@ -59,6 +59,8 @@ async function clientCredentialsAudience(
 export async function clientCredentialsGrant(request: ClientRequest, deps: TokenDeps, binding: TokenBinding): Promise<TokenResponse> {
   const { client, form } = request;
   if (isPublicClient(client)) throw new UnauthorizedClient('client_credentials needs an authenticated client (RFC 6749 section 4.4)');
+  // Not silently dropped: a client asking for details must not get a token without them and think otherwise.
+  if (form.has('authorization_details')) throw new InvalidAuthorizationDetails('authorization_details is not supported with client_credentials');
   const requested = form.get('scope');
   const audience = await clientCredentialsAudience(client, clientCredentialsScope(client, requested), requested !== undefined, form.get('resource'), deps);
   const { scope } = audience;

@@ -233,6 +233,7 @@ export function validateClientMetadata(body: unknown, config: Config): ClientMet
     dpop_bound_access_tokens: optBool(input, 'dpop_bound_access_tokens', false), // RFC 9449 §5.2
     tls_client_certificate_bound_access_tokens: optBool(input, 'tls_client_certificate_bound_access_tokens', false), // RFC 8705 §3.4
     client_profile,
+    authorization_details_types: input.authorization_details_types === undefined ? undefined : stringList(input, 'authorization_details_types', []), // RFC 9396 §10
   };
   assertFapi2Metadata(metadata, config);
   return metadata;

@@ -3,6 +3,7 @@ import type { GrantPort } from '../storage/ports';
 import type { SessionPort, ActiveSession, LifecycleIndexPort, ResolvedRequest } from '../storage/ports';
 import { issueAuthorizationCode } from './authorization-code';
 import { resolveClientPolicy } from './client-policy';
+import { grantedDetails } from './authorization-details';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import type { GrantData } from './grant-data';
 import type { AuthorizationRequest, Client } from './types';
@@ -51,6 +52,7 @@ export async function completeAuthorization(
     ...(request.nonce !== undefined && { nonce: request.nonce }),
     ...(granted.claims !== undefined && { claims: granted.claims }),
     ...(request.resource !== undefined && { resource: request.resource.split(' ') }),
+    ...grantedDetails(request),
     require_auth_time: requiresAuthTime(request),
     client_id_issued_at: client.client_id_issued_at,
   };

@@ -23,12 +23,15 @@ export function withoutOfflineAccess(scope: string): string {
 /**
  * Whether the remembered consent covers every requested scope and every claim
  * asked for individually (`claims`, OpenID Connect Core §5.5), and prompt=consent
- * did not ask again (§3.1.2.4). A request for `offline_access` needs the page
+ * did not ask again (§3.1.2.4). A request with `authorization_details`
+ * always needs the page (RFC 9396). A request for `offline_access` needs the page
  * (§11), except with prompt=none, where it is ignored instead.
  */
 export function consentCovers(request: AuthorizationRequest, consent: Consent | null, claims: readonly string[]): boolean {
   const prompts = promptValues(request);
   if (prompts.includes('consent') || !consent) return false;
+  // RFC 9396 §1: details describe one transaction (a payment, an amount), so each request's details are shown and approved; nothing is remembered.
+  if (request.authorization_details !== undefined) return false;
   if (hasScope(request.scope, OFFLINE_ACCESS) && !prompts.includes('none')) return false;
   const granted = new Set(consent.scope.split(' '));
   if (!withoutOfflineAccess(request.scope).split(' ').filter(Boolean).every((s) => granted.has(s))) return false;

@@ -13,6 +13,7 @@ export type OAuthErrorCode =
   | 'unsupported_response_type'
   | 'invalid_scope'
   | 'invalid_target'
+  | 'invalid_authorization_details'
   | 'access_denied'
   | 'server_error'
   | 'temporarily_unavailable'
@@ -123,6 +124,8 @@ export const UnsupportedResponseType = define('UnsupportedResponseType', 'unsupp
 export const InvalidScope = define('InvalidScope', 'invalid_scope', 400);
 /** RFC 8707 §2: a `resource` that is malformed, unknown, or not permitted to the client. */
 export const InvalidTarget = define('InvalidTarget', 'invalid_target', 400);
+/** RFC 9396 §5: `authorization_details` malformed, of an unknown type, invalid against its type's schema, or not permitted. */
+export const InvalidAuthorizationDetails = define('InvalidAuthorizationDetails', 'invalid_authorization_details', 400);
 export const AccessDenied = define('AccessDenied', 'access_denied', 400);
 export const ServerError = define('ServerError', 'server_error', 500);
 export const TemporarilyUnavailable = define('TemporarilyUnavailable', 'temporarily_unavailable', 503);

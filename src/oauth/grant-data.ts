@@ -23,6 +23,10 @@ export interface GrantData {
   require_auth_time?: boolean;
   /** The granted resource indicators (RFC 8707 §2), in request order; absent means the default audience. */
   resource?: string[];
+  /** RFC 9396 §2: the granted authorization details as JSON text (the grant object stores flat values), as approved on the consent page. */
+  authorization_details?: string;
+  /** The API identifier (a granted resource) each of `authorization_details` belongs to, in the same order. */
+  authorization_details_resources?: string[];
 }
 
 /**

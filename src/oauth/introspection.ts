@@ -69,5 +69,7 @@ async function introspectRefreshToken(client: StoredClient, parts: { handle: str
     active: true, scope: data.scope, client_id: data.client_id, sub: data.sub, exp: check.refresh_expires_at, iss: deps.config.issuer,
   };
   if (data.sid !== undefined) body.sid = data.sid;
+  // RFC 9396 §9.2: what the refresh token can still obtain, every granted detail.
+  if (data.authorization_details !== undefined) body.authorization_details = JSON.parse(data.authorization_details);
   return body;
 }

@@ -6,6 +6,7 @@ import { validateAuthorizationRequest } from './authorization-request';
 import { verifyDpopProof } from './dpop';
 import { InvalidRequest, InvalidRequestObject } from './errors';
 import type { ParHookContext, ParHooks } from './hooks';
+import { resolveAuthorizationDetails } from './detail-resolution';
 import { verifyRequestObject } from './request-object';
 import { checkAuthorizationResources } from './resources';
 import type { ClientRequest } from './request-input';
@@ -96,6 +97,7 @@ export async function pushAuthorizationRequest(request: ClientRequest, deps: Par
     throw new InvalidRequest('dpop_jkt does not match the key of the DPoP proof (RFC 9449 §10.1)');
   }
   if (proof) validated = { ...validated, dpop_jkt: proof.jkt };
+  validated = await resolveAuthorizationDetails(validated, client, deps.apis);
   await checkAuthorizationResources(validated, client, deps.apis);
   const handle = randomToken(32);
   await deps.pushedRequests.put(handle, { client_id: client.client_id, request: validated, expires_at: now + lifetime }, lifetime);

@@ -4,6 +4,7 @@ import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { logEvent } from '../log';
 import type { TokenBinding } from './dpop-binding';
+import { parseAuthorizationDetails, tokenDetails } from './authorization-details';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from './errors';
 import { accessTokenExpiry, grantAudience, parseResources, type TokenAudience } from './resources';
 import { joinToken, splitToken } from './grant-data';
@@ -84,14 +85,17 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps, bin
   const presented_hash = await sha256b64(parts.secret);
   const presented_key = binding.proof?.jkt ?? '';
 
-  if (requested !== undefined || resource !== undefined) {
-    // Check scope and resource before rotating: a refused request must not cost the client its token.
+  const details = form.get('authorization_details');
+  if (details !== undefined) parseAuthorizationDetails(details);
+  if (requested !== undefined || resource !== undefined || details !== undefined) {
+    // Check scope, resource and details before rotating: a refused request must not cost the client its token.
     const check = await grant.checkRefresh({ presented_hash, now, grace_seconds: refreshGraceFor(client, deps.config), presented_key });
     if (!check.ok) refused(check.reason, client, deps);
     const owner = check.data.client_id;
     if (!sameRegistration(check.data, client)) await revokeStolen(grant, client, owner, deps);
     const audience = await grantAudience({ ...check.data, scope: narrowScope(check.data.scope, requested) }, resource, deps);
     assertRefreshable(audience);
+    tokenDetails(check.data, audience.aud, details);
   }
 
   const next = randomToken(32);
@@ -118,5 +122,6 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps, bin
     include_nonce: false,
     grant_type: 'refresh_token',
     cnf: binding.cnf,
+    authorization_details: tokenDetails(data, audience.aud, details),
   }, deps);
 }

@@ -3,7 +3,7 @@ import type { KeyStorePort, RemoteJwksPort } from '../storage/ports';
 import { verifyWithClientKeys } from './client-keys';
 import { paramForError } from './authorization-request';
 import { resolveClientPolicy, type ClientPolicy } from './client-policy';
-import { InvalidRequestObject } from './errors';
+import { InvalidAuthorizationDetails, InvalidRequestObject } from './errors';
 import { hasAcceptedTyp, REQUEST_OBJECT_TYPS } from './jwt-typ';
 import { openRequestObject } from './request-object-decryption';
 import type { Client } from './types';
@@ -15,6 +15,11 @@ export interface VerifiedRequestObject {
 }
 
 function toParam(name: string, value: unknown): string {
+  // RFC 9396 §3: in a request object authorization_details is a JSON array, never a string holding one.
+  if (name === 'authorization_details') {
+    if (!Array.isArray(value)) throw new InvalidAuthorizationDetails('request object authorization_details must be a JSON array (RFC 9396 section 3)');
+    return JSON.stringify(value);
+  }
   if (typeof value === 'string') {
     if (name === 'resource' && /\s/.test(value)) throw new InvalidRequestObject('request object resource must be an absolute URI or an array of them (RFC 8707 section 2)');
     return value;

@@ -7,6 +7,7 @@ import { resolveClientPolicy } from './client-policy';
 import { InvalidRequest, InvalidRequestUri } from './errors';
 import { REQUEST_URI_PREFIX } from './par';
 import { matchesRedirectUri } from './redirect-uri';
+import { resolveAuthorizationDetails } from './detail-resolution';
 import { verifyRequestObject } from './request-object';
 import { checkAuthorizationResources } from './resources';
 import { RESPONSE_MODES, type Client, type ResponseMode, type StoredClient } from './types';
@@ -116,7 +117,7 @@ export async function requestParameters(params: Map<string, string>, client: Sto
 
 /** Validates a front-channel request as at the PAR endpoint; its code gets a fresh grant handle. */
 export async function resolvePlainRequest(params: Map<string, string>, client: StoredClient, deps: ResolutionDeps): Promise<ResolvedRequest> {
-  const request = validateAuthorizationRequest(params, client, deps.config);
+  const request = await resolveAuthorizationDetails(validateAuthorizationRequest(params, client, deps.config), client, deps.apis);
   await checkAuthorizationResources(request, client, deps.apis);
   return { client_id: client.client_id, request, handle: randomToken(32), par: false };
 }

@@ -24,14 +24,16 @@ export function parseResources(value: string | undefined): string[] {
  * so is not limited. The registered scope is the one list of what a client
  * may ask for, APIs included.
  */
-export function mayRequestApi(client: Pick<Client, 'scope'>, api: ResourceServer): boolean {
+export function mayRequestApi(client: Pick<Client, 'scope' | 'authorization_details_types'>, api: ResourceServer): boolean {
   if (client.scope === undefined) return true;
   const registered = new Set(client.scope.split(' '));
-  return api.scopes.some((s) => registered.has(s.name));
+  // RFC 9396 §10: a client registered for one of the API's authorization_details types may request the API for it.
+  const types = client.authorization_details_types ?? [];
+  return api.scopes.some((s) => registered.has(s.name)) || types.some((t) => Object.hasOwn(api.authorization_details_types ?? {}, t));
 }
 
 /** The registered, permitted APIs named by `resources`; anything else is `invalid_target` (RFC 8707 §2). */
-export async function loadResources(resources: string[], client: Pick<Client, 'scope'>, apis: ApiStore): Promise<ResourceServer[]> {
+export async function loadResources(resources: string[], client: Pick<Client, 'scope' | 'authorization_details_types'>, apis: ApiStore): Promise<ResourceServer[]> {
   const found = await Promise.all(resources.map((r) => apis.get(r)));
   return found.map((api, i) => {
     if (!api) throw new InvalidTarget(`resource "${resources[i]}" is not a registered API (RFC 8707 section 2)`);
@@ -47,7 +49,7 @@ export async function loadResources(resources: string[], client: Pick<Client, 's
  * that was not requested is `invalid_scope`, not silently dropped.
  */
 export async function checkAuthorizationResources(
-  request: { scope: string; resource?: string }, client: Pick<Client, 'scope'>, apis: ApiStore,
+  request: { scope: string; resource?: string }, client: Pick<Client, 'scope' | 'authorization_details_types'>, apis: ApiStore,
 ): Promise<void> {
   const resources = parseResources(request.resource);
   if (resources.length === 0) return;

@@ -4,6 +4,7 @@ import type { GrantPort } from '../storage/ports';
 import type { ApiStore, ReplayStore, UserStore } from '../storage/ports';
 import { issueAccessToken, type AccessTokenDeps } from './access-token';
 import type { Confirmation } from './dpop-binding';
+import type { AuthorizationDetail } from './authorization-details';
 import { requestedClaims, selectUserClaims } from './claims';
 import { resolveClientPolicy } from './client-policy';
 import type { GrantData } from './grant-data';
@@ -31,6 +32,8 @@ export interface TokenResponse {
   scope: string;
   refresh_token?: string;
   id_token?: string;
+  /** RFC 9396 §7: the authorization details the access token carries. */
+  authorization_details?: AuthorizationDetail[];
 }
 
 export interface GrantTokensInput {
@@ -51,6 +54,8 @@ export interface GrantTokensInput {
   grant_type: string;
   /** What the access token is bound to (RFC 9449 §6.1, RFC 8705 §3.1); absent for a bearer token. */
   cnf?: Confirmation;
+  /** The granted authorization details this token carries (RFC 9396 §6, oauth/authorization-details.ts `tokenDetails`). */
+  authorization_details?: AuthorizationDetail[];
 }
 
 /** A fresh access token id (RFC 9068 §2.2 `jti`), 128 random bits. */
@@ -72,6 +77,7 @@ export async function mintGrantTokens(input: GrantTokensInput, deps: TokenDeps):
     issueAccessToken({
       sub: data.sub, aud: audience.aud, client_id: client.client_id, scope: audience.scope, jti: input.jti, iat: input.iat, exp: input.exp,
       auth_time: data.auth_time, acr: data.acr, amr: data.amr, sid: data.sid, grant: input.handle, cnf: input.cnf,
+      ...(input.authorization_details?.length && { authorization_details: input.authorization_details }),
     }, deps, audience.api?.access_token_signing_alg),
     wanted.length ? deps.users.get(data.sub) : null,
   ]);
@@ -82,6 +88,7 @@ export async function mintGrantTokens(input: GrantTokensInput, deps: TokenDeps):
     scope: audience.scope,
   };
   if (input.refresh_token) body.refresh_token = input.refresh_token;
+  if (input.authorization_details?.length) body.authorization_details = input.authorization_details;
   if (openid) {
     body.id_token = await issueIdToken({
       client_id: client.client_id,

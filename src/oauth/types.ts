@@ -52,6 +52,8 @@ export interface Client {
   par_lifetime?: number;
   /** Browser origins allowed to call the token, revocation and PAR endpoints besides those of `redirect_uris` (issue 11; src/oauth/cors-origins.ts). */
   allowed_origins?: string[];
+  /** RFC 9396 §10: the authorization details types the client may request; none when absent (src/oauth/authorization-details.ts). */
+  authorization_details_types?: string[];
   /** RFC 9449 §5.2: every token request must carry a DPoP proof; absent means false. */
   dpop_bound_access_tokens?: boolean;
   /** RFC 8705 §3.4: access tokens are bound to the client certificate of the token request; absent means false. */
@@ -107,4 +109,8 @@ export interface AuthorizationRequest {
   resource?: string;
   /** RFC 9449 §10: the JWK thumbprint of the DPoP key the code is bound to. */
   dpop_jkt?: string;
+  /** RFC 9396 §2: the `authorization_details` array as JSON text, shape-checked (oauth/authorization-details.ts). */
+  authorization_details?: string;
+  /** The API identifier each detail belongs to, in the same order: set once the details are checked against the API registry. */
+  authorization_details_resources?: string[];
 }

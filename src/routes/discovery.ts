@@ -20,9 +20,19 @@ function serializedOnce<K extends object>(cache: WeakMap<K, string>, key: K, bui
   return json;
 }
 
-function metadata(c: Context<AppEnv>) {
-  const config = c.get('services').config;
-  const json = serializedOnce(metadataJson, config, () => serverMetadata(config));
+/**
+ * RFC 9396 §10 `authorization_details_types_supported`: the types of the API
+ * registry (cached like the APIs themselves), appended to the serialized
+ * static document; absent while no API registers a type.
+ */
+function withDetailTypes(json: string, types: string[]): string {
+  if (types.length === 0) return json;
+  return `${json.slice(0, -1)},"authorization_details_types_supported":${JSON.stringify(types)}}`;
+}
+
+async function metadata(c: Context<AppEnv>) {
+  const { config, apis } = c.get('services');
+  const json = withDetailTypes(serializedOnce(metadataJson, config, () => serverMetadata(config)), await apis.detailTypes());
   return c.body(json, 200, {
     'Content-Type': 'application/json',
     'Cache-Control': 'public, max-age=300',

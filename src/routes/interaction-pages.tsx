@@ -3,6 +3,7 @@ import type { AppEnv } from '../app-env';
 import { cspSourceOf } from '../http/csp';
 import { sendAuthorizationResponse, sendPage } from '../http/browser-responses';
 import type { AuthorizationStep } from '../oauth/authorization-flow';
+import { describeAuthorizationDetails } from '../oauth/detail-display';
 import { apiScopeDescriptions } from '../oauth/resources';
 import type { Client } from '../oauth/types';
 import type { InteractionRecord } from '../storage/ports';
@@ -47,14 +48,15 @@ export function sendLoginPage(
 /** The consent page of a `consent` step, for the signed-in account it names; API scopes (RFC 8707) with their registered descriptions. */
 async function sendConsentPage(c: Context<AppEnv>, client: Client, step: Extract<AuthorizationStep, { kind: 'consent' }>): Promise<Response> {
   const { request } = step.interaction;
-  const apiScopes = await apiScopeDescriptions(request.resource, c.get('services').apis);
+  const { apis } = c.get('services');
+  const [apiScopes, details] = await Promise.all([apiScopeDescriptions(request.resource, apis), describeAuthorizationDetails(request, apis)]);
   return sendPage(
     c,
     (nonce) => (
       <ConsentPage
         nonce={nonce} action={interactionPath(step.id, 'consent')} csrf={step.interaction.csrf} clientName={displayName(client)}
         returnTo={new URL(request.redirect_uri).host || request.redirect_uri} scope={request.scope} claims={step.claims}
-        apiScopes={apiScopes} username={step.username} binding={{ name: CONSENT_BINDING_FIELD, value: step.binding }}
+        apiScopes={apiScopes} authorizationDetails={details} username={step.username} binding={{ name: CONSENT_BINDING_FIELD, value: step.binding }}
       />
     ),
     { formAction: clientFormAction(request.redirect_uri) },

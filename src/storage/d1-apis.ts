@@ -1,11 +1,13 @@
 import type { ResourceServer } from '../oauth/resource-server';
 import type { ApiStore } from './api-port';
-import type { IsolateCache } from './isolate-cache';
+import { IsolateCache } from './isolate-cache';
 
 const COLUMNS = [
   'identifier', 'name', 'scopes', 'access_token_lifetime', 'access_token_signing_alg', 'allow_refresh',
   'authorization_details_types', 'client_id', 'created_at',
 ] as const;
+/** Most rows a type query returns: a bound on what one request or the discovery document can cost. */
+const MAX_LISTED = 1000;
 const placeholders = COLUMNS.map(() => '?').join(', ');
 
 function toRow(api: ResourceServer): unknown[] {
@@ -50,6 +52,20 @@ export class D1ApiStore implements ApiStore {
     return results.map(fromRow);
   }
 
+  async detailTypeOwners(type: string): Promise<string[]> {
+    const { results } = await this.db
+      .prepare('SELECT a.identifier FROM apis a, json_each(a.authorization_details_types) t WHERE t.key = ? ORDER BY a.identifier LIMIT ?')
+      .bind(type, MAX_LISTED).all<{ identifier: string }>();
+    return results.map((r) => r.identifier);
+  }
+
+  async detailTypes(): Promise<string[]> {
+    const { results } = await this.db
+      .prepare('SELECT DISTINCT t.key AS type FROM apis a, json_each(a.authorization_details_types) t ORDER BY type LIMIT ?')
+      .bind(MAX_LISTED).all<{ type: string }>();
+    return results.map((r) => r.type);
+  }
+
   async create(api: ResourceServer): Promise<boolean> {
     const result = await this.db.prepare(`INSERT OR IGNORE INTO apis (${COLUMNS.join(', ')}) VALUES (${placeholders})`).bind(...toRow(api)).run();
     return result.meta.changes === 1;
@@ -74,7 +90,27 @@ export class D1ApiStore implements ApiStore {
  * this store evict both entries here; other isolates see a change within the TTL.
  */
 export class CachedApiStore implements ApiStore {
-  constructor(private readonly inner: ApiStore, private readonly cache: IsolateCache<ResourceServer | null>, private readonly tenant = '') {}
+  constructor(
+    private readonly inner: ApiStore, private readonly cache: IsolateCache<ResourceServer | null>, private readonly tenant = '',
+    /** `authorization_details` type lists (RFC 9396): any write clears them, as any API may add or drop a type. */
+    private readonly types: IsolateCache<string[]> = new IsolateCache<string[]>(0),
+  ) {}
+
+  private async readTypes(key: string, load: () => Promise<string[]>): Promise<string[]> {
+    const hit = this.types.get(this.tenant, key);
+    if (hit !== undefined) return hit;
+    const value = await load();
+    this.types.set(this.tenant, key, value);
+    return value;
+  }
+
+  detailTypeOwners(type: string): Promise<string[]> {
+    return this.readTypes(`owners:${type}`, () => this.inner.detailTypeOwners(type));
+  }
+
+  detailTypes(): Promise<string[]> {
+    return this.readTypes('all', () => this.inner.detailTypes());
+  }
 
   private async read(key: string, load: () => Promise<ResourceServer | null>): Promise<ResourceServer | null> {
     const hit = this.cache.get(this.tenant, key);
@@ -97,6 +133,7 @@ export class CachedApiStore implements ApiStore {
   }
 
   private evict(api: Pick<ResourceServer, 'identifier' | 'client_id'>): void {
+    this.types.clear();
     this.cache.delete(this.tenant, `id:${api.identifier}`);
     this.cache.delete(this.tenant, `client:${api.client_id}`);
   }
@@ -114,7 +151,10 @@ export class CachedApiStore implements ApiStore {
   async remove(identifier: string): Promise<boolean> {
     const existing = await this.inner.get(identifier);
     if (existing) this.evict(existing);
-    else this.cache.delete(this.tenant, `id:${identifier}`);
+    else {
+      this.cache.delete(this.tenant, `id:${identifier}`);
+      this.types.clear();
+    }
     return this.inner.remove(identifier);
   }
 }

@@ -3,7 +3,7 @@ import { isPublicClient, type StoredClient } from '../oauth/types';
 import type { IsolateCache } from './isolate-cache';
 import type { ClientStore, OriginUse } from './ports';
 
-const JSON_COLUMNS = new Set(['contacts', 'redirect_uris', 'grant_types', 'response_types', 'jwks', 'post_logout_redirect_uris', 'allowed_origins']);
+const JSON_COLUMNS = new Set(['contacts', 'redirect_uris', 'grant_types', 'response_types', 'jwks', 'post_logout_redirect_uris', 'allowed_origins', 'authorization_details_types']);
 const BOOL_COLUMNS = new Set([
   'require_pushed_authorization_requests',
   'frontchannel_logout_session_required',
@@ -24,6 +24,7 @@ const COLUMNS = [
   'dpop_bound_access_tokens', 'tls_client_certificate_bound_access_tokens',
   'tls_client_auth_subject_dn', 'tls_client_auth_san_dns', 'tls_client_auth_san_uri', 'tls_client_auth_san_ip', 'tls_client_auth_san_email',
   'require_signed_request_object', 'request_object_encryption_alg', 'request_object_encryption_enc',
+  'authorization_details_types',
 ] as const;
 
 function toRow(client: StoredClient): unknown[] {

@@ -84,7 +84,7 @@ export function getServices(raw: Env): Services {
     config,
     now,
     clients: new CachedClientStore(new D1ClientStore(env.DB), new IsolateCache<StoredClient | null>(cacheMs, CACHE_ENTRIES), tenant, new IsolateCache<OriginUse>(cacheMs, CACHE_ENTRIES)),
-    apis: new CachedApiStore(new D1ApiStore(env.DB), new IsolateCache<ResourceServer | null>(cacheMs, CACHE_ENTRIES), tenant),
+    apis: new CachedApiStore(new D1ApiStore(env.DB), new IsolateCache<ResourceServer | null>(cacheMs, CACHE_ENTRIES), tenant, new IsolateCache<string[]>(cacheMs, CACHE_ENTRIES)),
     pushedRequests: new KvPushedRequestStore(env.PAR_KV, now),
     replay: new DurableReplayStore(env.REPLAY, now),
     keys: config.signingKeys ? new StaticKeyStore(config.signingKeys, config.signingAlgs) : new DurableKeyStore(env.KEYS, [...config.signingAlgs, ...ENCRYPTION_KEY_ALGS], keySchedule(config, KEY_CACHE_MS / 1000), now, new IsolateCache<KeyRing>(KEY_CACHE_MS, CACHE_ENTRIES), DEFAULT_TENANT),

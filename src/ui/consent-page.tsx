@@ -1,3 +1,5 @@
+import type { DetailView } from '../oauth/detail-display';
+import { AuthorizationDetails } from './authorization-details';
 import { Layout } from './layout';
 import { describeClaims, describeScopes } from './scopes';
 
@@ -13,6 +15,8 @@ export interface ConsentPageProps {
   claims: string[];
   /** Descriptions of the requested API scopes, by scope name. */
   apiScopes?: Record<string, { description: string; api: string }>;
+  /** The request's authorization details in words (RFC 9396). */
+  authorizationDetails?: DetailView[];
   username: string;
   /** The hidden input naming the session this page is shown to. */
   binding: { name: string; value: string };
@@ -43,6 +47,7 @@ export function ConsentPage(props: ConsentPageProps) {
       ) : (
         <p class="lead">Sign you in with your account.</p>
       )}
+      <AuthorizationDetails details={props.authorizationDetails ?? []} />
       <form method="post" action={props.action}>
         <input type="hidden" name="csrf_token" value={props.csrf} />
         <input type="hidden" name={props.binding.name} value={props.binding.value} />

@@ -124,8 +124,10 @@ describe('storage operations per request (issue 5, docs/storage.md)', () => {
     expect(issued.ops).toMatchObject({ 'DO.GRANTS.issueCode': 1, 'DO.SESSIONS.addClient': 1, 'D1.batch': 1, 'D1.run': 1 });
   });
 
-  it('discovery and JWKS: no storage operation once the key ring is cached (OpenID Connect Discovery §4, RFC 7517 §5)', async () => {
+  it('discovery and JWKS: no storage operation once the key ring and the API types are cached (OpenID Connect Discovery §4, RFC 7517 §5, RFC 9396 §10)', async () => {
     await opsOf(() => send('/jwks'));
+    // A cold isolate reads the registered authorization_details types once (authorization_details_types_supported).
+    expect(await opsOf(() => send('/.well-known/openid-configuration'))).toEqual({ status: 200, ops: { 'D1.prepare': 1, 'D1.all': 1 } });
     expect(await opsOf(() => send('/.well-known/openid-configuration'))).toEqual({ status: 200, ops: {} });
     expect(await opsOf(() => send('/jwks'))).toEqual({ status: 200, ops: {} });
   });
