@@ -63,6 +63,29 @@ function parseResource(v: string | undefined, name: string): string | undefined 
   return v;
 }
 
+/** An https URL for the pages' branding (or `mailto:` where `mail` allows it), or unset; anything else would load or link in clear. */
+function brandUrl(mail: boolean) {
+  return (v: string | undefined, name: string): string | undefined => {
+    if (v === undefined) return undefined;
+    const refuse = () => new ConfigError(name, `must be an absolute https URL${mail ? ' or a mailto: address' : ''}, got "${v}"`);
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      throw refuse();
+    }
+    if (url.username || url.password || !(url.protocol === 'https:' || (mail && url.protocol === 'mailto:'))) throw refuse();
+    return url.href;
+  };
+}
+
+/** A CSS hex colour (`#rgb` or `#rrggbb`), or unset: only this shape reaches the inline stylesheet. */
+function parseColour(v: string | undefined, name: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (!/^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(v)) throw new ConfigError(name, `must be a hex colour such as #1d4ed8, got "${v}"`);
+  return v.toLowerCase();
+}
+
 function parseIssuer(v: string | undefined, name: string): string {
   let url: URL;
   try {
@@ -132,6 +155,12 @@ export const SETTINGS = {
   adminToken: text('ADMIN_TOKEN', 'bearer token for `/admin`; unset means the admin API answers 404', true),
   clientSecretKey: text('CLIENT_SECRET_KEY', 'key that seals `client_secret_jwt` secrets; without it that method is not offered', true),
   signingKeys: text('SIGNING_KEYS', 'a private JWKS (each key with `kid` and `alg`, one for every `SIGNING_ALGS` entry); unset means keys are generated once and kept in a Durable Object', true),
+  brandName: { env: 'BRAND_NAME', default: 'Portcullis', meaning: 'product name on every page (login, consent, logout, errors, `/`) and in page titles', parse: (v: string | undefined) => v!.slice(0, 80) },
+  brandLogoUrl: { env: 'BRAND_LOGO_URL', meaning: 'https URL of a logo shown above every page (its origin is added to the pages\' CSP `img-src`); unset shows the built-in mark', parse: brandUrl(false) },
+  brandColour: { env: 'BRAND_PRIMARY_COLOR', meaning: 'primary colour of buttons and links, a CSS hex colour (`#1d4ed8`); the button text is black or white, whichever contrasts more', parse: parseColour },
+  brandSupportUrl: { env: 'BRAND_SUPPORT_URL', meaning: 'https URL or `mailto:` address of the operator\'s help, linked in every page\'s footer', parse: brandUrl(true) },
+  brandPrivacyUrl: { env: 'BRAND_PRIVACY_URL', meaning: 'https URL of the operator\'s privacy policy, linked in every page\'s footer', parse: brandUrl(false) },
+  brandTermsUrl: { env: 'BRAND_TERMS_URL', meaning: 'https URL of the operator\'s terms of service, linked in every page\'s footer', parse: brandUrl(false) },
   demoClientSecret: text('DEMO_CLIENT_SECRET', 'turns on the demo relying party at `/demo` (set by `npm start` in `.dev.vars`; never set it in a deployment)'),
 } satisfies Record<string, Setting>;
 

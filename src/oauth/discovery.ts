@@ -1,7 +1,7 @@
 import { endpoints, type Config } from '../config';
 import {
   ASYMMETRIC_ALGS, AUTH_METHODS, CLAIMS, CLIENT_ASSERTION_ALGS, GRANT_TYPES, JWE_ALGS, JWE_ENCS, LOGOUT_SUPPORT, PKCE_METHODS, PROMPTS, RESPONSE_MODES,
-  RESPONSE_TYPES, SCOPES,
+  RESPONSE_TYPES, SCOPES, UI_LOCALES,
 } from './capabilities';
 
 /** Re-exported for callers that still import them from here; the lists live in capabilities.ts. */
@@ -51,6 +51,7 @@ export function serverMetadata(config: Config): Record<string, unknown> {
     claims_parameter_supported: true,
     authorization_response_iss_parameter_supported: true,
     prompt_values_supported: PROMPTS,
+    ui_locales_supported: [...UI_LOCALES],
     end_session_endpoint: urls.endSession,
     check_session_iframe: urls.checkSession,
     ...LOGOUT_SUPPORT,
