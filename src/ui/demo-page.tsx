@@ -70,7 +70,8 @@ export function DemoResultPage(props: { page: PageContext; result: DemoResult })
 function redeemCommand(issuer: string, code: string): string {
   return [
     `curl -s -u demo-client:demo-secret ${issuer}/token \\`,
-    `  -d grant_type=authorization_code -d code='${code.replace(/'/g, '')}' \\`,
+    // Codes are base64url with a dot; anything else is left out, so the command is safe to paste into a shell.
+    `  -d grant_type=authorization_code -d code=${code.replace(/[^A-Za-z0-9._~-]/g, '')} \\`,
     `  -d redirect_uri=${issuer}/demo/callback \\`,
     '  -d code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
   ].join('\n');
