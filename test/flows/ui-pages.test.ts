@@ -139,6 +139,7 @@ describe('the issuer\'s own page at /', () => {
     expect(html).toContain('<a href="/demo">');
     expect(html).toContain('<code>README.md</code>');
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
   it('leaves the demo out where the demo is off, and follows Accept-Language', async () => {
