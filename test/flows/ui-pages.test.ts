@@ -61,6 +61,22 @@ describe('pages in the requested language (OpenID Connect Core §3.1.2.1 ui_loca
     expect(html).toContain('<h1>Sign in</h1>');
   });
 
+  it('shows the logout pages in the logout request\'s ui_locales (RP-Initiated Logout 1.0 §2)', async () => {
+    const res = await visit(newBrowser(), '/logout?ui_locales=mi');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(langOf(html)).toBe('mi');
+    expect(html).toContain('<h1>Kua takiputa koe</h1>');
+  });
+
+  it('shows an error page in the browser\'s language, before any request is known (RFC 9110 §12.5.4)', async () => {
+    const res = await visit(newBrowser(), '/authorize?client_id=nobody-at-all', { headers: { 'accept-language': 'da' } });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(langOf(html)).toBe('da');
+    expect(html).toContain('<h1>Anmodningen kan ikke gennemføres</h1>');
+  });
+
   it('advertises the supported languages as ui_locales_supported (OpenID Connect Discovery 1.0 §3)', async () => {
     const metadata = await (await visit(newBrowser(), '/.well-known/openid-configuration')).json<Record<string, unknown>>();
     expect(metadata.ui_locales_supported).toEqual(['en', 'da', 'mi']);
