@@ -2,6 +2,7 @@ import type { Env } from './env';
 import type { AuthenticatedClient } from './oauth/client-auth';
 import type { ResponseTarget } from './oauth/authorization-response';
 import type { Hooks } from './oauth/hooks';
+import type { Client } from './oauth/types';
 import type { PresentedAccessToken } from './oauth/request-input';
 import type { AdminActor } from './storage/ports';
 import type { Services } from './storage/services';
@@ -32,5 +33,9 @@ export interface AppEnv {
     adminActor?: AdminActor;
     /** What an admin mutation created or changed when its path does not say (a new client_id, sub, token id). */
     auditTarget?: string;
+    /** The `ui_locales` of the request a page belongs to (OpenID Connect Core §3.1.2.1), once known: the pages' language. */
+    uiLocales?: string;
+    /** The client a page is about, once loaded (its redirect_uri not necessarily validated): the error page links back to its https `client_uri`. */
+    pageClient?: Client;
   };
 }

@@ -9,6 +9,7 @@ import { authorizeRoutes } from './routes/authorize';
 import { checkSessionRoutes } from './routes/check-session';
 import { demoRoutes } from './routes/demo';
 import { discoveryRoutes } from './routes/discovery';
+import { homeRoutes } from './routes/home';
 import { interactionRoutes } from './routes/interaction';
 import { introspectRoutes } from './routes/introspect';
 import { logoutRoutes } from './routes/logout';
@@ -26,6 +27,7 @@ export interface AppOptions {
 export function createApp(options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   app.use('*', requestContext(options.hooks ?? {}));
+  app.route('/', homeRoutes);
   app.route('/', discoveryRoutes);
   app.route('/par', parRoutes);
   app.route('/authorize', authorizeRoutes);

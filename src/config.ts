@@ -6,104 +6,12 @@
  * ConfigError naming the setting: the server refuses to run half-configured.
  */
 import { CLIENT_ASSERTION_ALGS, ENCRYPTION_KEY_ALGS, SIGNING_ALGS, type EncryptionKeyAlg, type SigningAlg } from './oauth/capabilities';
-import { isResourceIndicator } from './oauth/resource-indicator';
 
 export { CLIENT_ASSERTION_ALGS, ENCRYPTION_KEY_ALGS, SIGNING_ALGS, type EncryptionKeyAlg, type SigningAlg };
 
-export class ConfigError extends Error {
-  constructor(readonly setting: string, problem: string) {
-    super(`Invalid configuration: ${setting} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError, integer, flag, text, parseResource, brandUrl, parseColour, parseIssuer, parseOrigin, parseAlgs, parseAlg, type Setting } from './config-values';
 
-/** One setting: the var that sets it, its default as written in a var, its bounds and what it means. */
-export interface Setting<T = unknown> {
-  env: string;
-  /** The value used when the var is unset or empty, spelled as a var; absent means "unset". */
-  default?: string;
-  /** Inclusive bounds of an integer setting. */
-  bounds?: readonly [number, number];
-  meaning: string;
-  /** Set with `wrangler secret put`, not as a var. */
-  secret?: boolean;
-  /** Turns the raw string (undefined when unset and no default) into the value, or throws a ConfigError. */
-  parse: (raw: string | undefined, name: string) => T;
-}
-
-function integer(env: string, fallback: number, min: number, max: number, meaning: string): Setting<number> {
-  return {
-    env, default: String(fallback), bounds: [min, max], meaning,
-    parse: (v, name) => {
-      if (!/^\d+$/.test(v!) || Number(v) < min || Number(v) > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${v}"`);
-      return Number(v);
-    },
-  };
-}
-
-function flag(env: string, fallback: boolean, meaning: string): Setting<boolean> {
-  return {
-    env, default: String(fallback), meaning,
-    parse: (v, name) => {
-      if (v === 'true' || v === 'false') return v === 'true';
-      throw new ConfigError(name, `must be "true" or "false", got "${v}"`);
-    },
-  };
-}
-
-function text(env: string, meaning: string, secret = false): Setting<string | undefined> {
-  return { env, meaning, secret, parse: (v) => v };
-}
-
-
-/** An absolute URI without fragment (RFC 8707 §2), or unset. */
-function parseResource(v: string | undefined, name: string): string | undefined {
-  if (v === undefined) return undefined;
-  if (!isResourceIndicator(v)) throw new ConfigError(name, 'must be an absolute URI without a fragment (RFC 8707 §2)');
-  return v;
-}
-
-function parseIssuer(v: string | undefined, name: string): string {
-  let url: URL;
-  try {
-    url = new URL(v!);
-  } catch {
-    throw new ConfigError(name, `must be an absolute URL, got "${v}"`);
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new ConfigError(name, 'must use https (http only for localhost)');
-  // A bare '?' or '#' leaves url.search/url.hash empty, so look at the string too.
-  if (url.search || url.hash || /[?#]/.test(v!)) throw new ConfigError(name, 'must not have a query or fragment (RFC 8414 §2)');
-  return v!.replace(/\/$/, '');
-}
-
-/** An https origin (http only for loopback), or unset: the host clients reach over mutual TLS (RFC 8705 §5). */
-function parseOrigin(v: string | undefined, name: string): string | undefined {
-  if (v === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    throw new ConfigError(name, `must be an absolute URL, got "${v}"`);
-  }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new ConfigError(name, 'must use https (http only for localhost)');
-  if (url.origin !== v.replace(/\/$/, '')) throw new ConfigError(name, `must be an origin only (scheme, host, port), got "${v}"`);
-  return url.origin;
-}
-
-function parseAlgs(v: string | undefined, name: string): SigningAlg[] {
-  const list = v!.split(',').map((a) => a.trim());
-  const unknown = list.find((a) => !(SIGNING_ALGS as readonly string[]).includes(a));
-  if (unknown !== undefined) throw new ConfigError(name, `lists "${unknown}"; supported: ${SIGNING_ALGS.join(', ')}`);
-  if (!list.includes('RS256')) throw new ConfigError(name, 'must include RS256 (OpenID Connect Core §15.1)');
-  return list as SigningAlg[];
-}
-
-function parseAlg(v: string | undefined, name: string): SigningAlg {
-  if (!(SIGNING_ALGS as readonly string[]).includes(v!)) throw new ConfigError(name, `must be one of SIGNING_ALGS (${SIGNING_ALGS.join(', ')})`);
-  return v as SigningAlg;
-}
+export { ConfigError, type Setting };
 
 const DAY = 86_400;
 
@@ -153,6 +61,12 @@ export const SETTINGS = {
   adminToken: text('ADMIN_TOKEN', 'bearer token for `/admin`; unset means the admin API answers 404', true),
   clientSecretKey: text('CLIENT_SECRET_KEY', 'key that seals `client_secret_jwt` secrets; without it that method is not offered', true),
   signingKeys: text('SIGNING_KEYS', 'a private JWKS (each key with `kid` and `alg`, one for every `SIGNING_ALGS` entry, plus optional `use: "enc"` keys with `alg` RSA-OAEP-256 or ECDH-ES (P-256) for encrypted request objects); unset means keys are generated once and kept in a Durable Object', true),
+  brandName: { env: 'BRAND_NAME', default: 'Portcullis', meaning: 'product name on every page (login, consent, logout, errors, `/`) and in page titles', parse: (v: string | undefined) => v!.slice(0, 80) },
+  brandLogoUrl: { env: 'BRAND_LOGO_URL', meaning: 'https URL of a logo shown above every page (its origin is added to the pages\' CSP `img-src`); unset shows the built-in mark', parse: brandUrl(false) },
+  brandColour: { env: 'BRAND_PRIMARY_COLOR', meaning: 'primary colour of buttons and links, a CSS hex colour (`#1d4ed8`); the button text is black or white, whichever contrasts more', parse: parseColour },
+  brandSupportUrl: { env: 'BRAND_SUPPORT_URL', meaning: 'https URL or `mailto:` address of the operator\'s help, linked in every page\'s footer', parse: brandUrl(true) },
+  brandPrivacyUrl: { env: 'BRAND_PRIVACY_URL', meaning: 'https URL of the operator\'s privacy policy, linked in every page\'s footer', parse: brandUrl(false) },
+  brandTermsUrl: { env: 'BRAND_TERMS_URL', meaning: 'https URL of the operator\'s terms of service, linked in every page\'s footer', parse: brandUrl(false) },
   demoClientSecret: text('DEMO_CLIENT_SECRET', 'turns on the demo relying party at `/demo` (set by `npm start` in `.dev.vars`; never set it in a deployment)'),
 } satisfies Record<string, Setting>;
 

@@ -1,16 +1,18 @@
 /**
  * The Content-Security-Policy of a page: nothing loads or runs except the
- * page's own nonce'd style (and script, for form_post); it cannot be framed
+ * page's own nonce'd style (and script, for form_post) and images from the
+ * origins the page names (logos); it cannot be framed
  * (clickjacking, RFC 6749 §10.13) and its forms post only to this origin and,
  * where a page hands back to a client, that client's redirect origin.
  */
-export function pageCsp(options: { nonce?: string; formAction?: string[]; script?: boolean; frameSrc?: string[] } = {}): string {
+export function pageCsp(options: { nonce?: string; formAction?: string[]; script?: boolean; frameSrc?: string[]; imgSrc?: string[] } = {}): string {
   const nonce = options.nonce ? `'nonce-${options.nonce}'` : "'none'";
   return [
     "default-src 'none'",
     `style-src ${nonce}`,
     `script-src ${options.script ? nonce : "'none'"}`,
-    "img-src 'self' data:",
+    // The operator's logo and, on the consent page, the client's (https origins only; http/page-context.ts).
+    `img-src 'self' data:${[...new Set(options.imgSrc ?? [])].map((s) => ` ${s}`).join('')}`,
     // Front-Channel Logout §3: the logout page frames exactly the RPs' logout origins, nothing else.
     ...(options.frameSrc?.length ? [`frame-src ${options.frameSrc.join(' ')}`] : []),
     `form-action 'self'${(options.formAction ?? []).map((s) => ` ${s}`).join('')}`,

@@ -68,6 +68,14 @@ export const PROMPTS = ['none', 'login', 'consent', 'select_account'];
 /** RFC 7636 §4.3 `code_challenge_method`; `plain` only when ALLOW_PKCE_PLAIN is set. */
 export const PKCE_METHODS = ['S256', 'plain'] as const;
 
+/**
+ * Languages of the login, consent, logout and error pages, English first (the
+ * fallback): OpenID Connect Discovery 1.0 §3 `ui_locales_supported`, matched
+ * against `ui_locales` (OpenID Connect Core §3.1.2.1) and Accept-Language.
+ */
+export const UI_LOCALES = ['en', 'da', 'mi'] as const;
+export type UiLocale = (typeof UI_LOCALES)[number];
+
 /** OpenID Connect Core §5.4 and §11 scope values; they name an end-user's data. */
 export const SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'];
 /** Claims an ID token or UserInfo response may carry (OpenID Connect Core §2, §5.1). */

@@ -89,7 +89,7 @@ export async function completeAuthorization(
  * interaction can be completed afterwards. Losing the race to an Allow in
  * another tab leaves that tab's code alone.
  */
-export async function spendAuthorization(input: ResolvedRequest, session: ActiveSession, deps: CompleteDeps): Promise<void> {
+export async function spendAuthorization(input: ResolvedRequest, session: Pick<ActiveSession, 'sub' | 'auth_time'>, deps: CompleteDeps): Promise<void> {
   const { request } = input;
   const data: GrantData = { client_id: request.client_id, sub: session.sub, scope: '', redirect_uri: request.redirect_uri, auth_time: session.auth_time };
   const outcome = await issueAuthorizationCode(deps, { handle: input.handle, data });

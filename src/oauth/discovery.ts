@@ -1,7 +1,7 @@
 import { endpoints, mtlsEndpointAliases, type Config } from '../config';
 import {
   ASYMMETRIC_ALGS, AUTH_METHODS, CLAIMS, CLIENT_ASSERTION_ALGS, DPOP_SIGNING_ALGS, FAPI2_AUTH_METHODS, FAPI2_SIGNING_ALGS, GRANT_TYPES, JWE_ALGS, JWE_ENCS,
-  LOGOUT_SUPPORT, MTLS_AUTH_METHODS, PKCE_METHODS, PROMPTS, REQUEST_OBJECT_ENC_ENCS, RESPONSE_MODES, RESPONSE_TYPES, SCOPES,
+  LOGOUT_SUPPORT, MTLS_AUTH_METHODS, PKCE_METHODS, PROMPTS, REQUEST_OBJECT_ENC_ENCS, RESPONSE_MODES, RESPONSE_TYPES, SCOPES, UI_LOCALES,
 } from './capabilities';
 import { requestObjectEncryptionAlgs } from './request-object-decryption';
 
@@ -61,6 +61,7 @@ export function serverMetadata(config: Config): Record<string, unknown> {
     prompt_values_supported: PROMPTS,
     dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
     tls_client_certificate_bound_access_tokens: true,
+    ui_locales_supported: [...UI_LOCALES],
     end_session_endpoint: urls.endSession,
     check_session_iframe: urls.checkSession,
     ...LOGOUT_SUPPORT,

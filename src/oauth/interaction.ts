@@ -33,9 +33,14 @@ export function loginSatisfies(login: LoginRequirement, session: ActiveSession |
   return session.sid !== login.prior_sid && session.auth_time >= login.created_at;
 }
 
-/** Starts an interaction for a resolved request, bound to the browser whose binding secret is `browserSecret`; `hinted_sub` is the user an id_token_hint named. */
+/**
+ * Starts an interaction for a resolved request, bound to the browser whose
+ * binding secret is `browserSecret`; `hinted_sub` is the user an id_token_hint
+ * named; `ends_by` caps its lifetime (an interaction that replaces another ends
+ * when that one would have).
+ */
 export async function startInteraction(
-  resolved: ResolvedRequest, session: ActiveSession | null, login: { force_login: boolean; hinted_sub?: string }, browserSecret: string,
+  resolved: ResolvedRequest, session: ActiveSession | null, login: { force_login: boolean; hinted_sub?: string; ends_by?: number }, browserSecret: string,
   deps: { interactions: InteractionPort; now: () => number; config: Pick<Config, 'interactionLifetime'> },
 ): Promise<{ id: string; record: InteractionRecord }> {
   const { force_login, hinted_sub } = login;
@@ -48,7 +53,7 @@ export async function startInteraction(
     csrf: randomToken(32),
     browser: await sha256b64(browserSecret),
     created_at: now,
-    expires_at: now + deps.config.interactionLifetime,
+    expires_at: Math.min(now + deps.config.interactionLifetime, login.ends_by ?? Infinity),
     force_login,
     ...(force_login && session && { prior_sid: session.sid }),
     ...(hinted_sub !== undefined && { hinted_sub }),

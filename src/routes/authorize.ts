@@ -41,9 +41,13 @@ authorizeRoutes.on(['GET', 'POST'], '/', async (c) => {
   const services = c.get('services');
   // RFC 6749 §3.1: GET must be supported, POST may be; parameters given twice are invalid_request.
   const params = c.req.method === 'POST' ? await readForm(c, services.config.maxBodyBytes) : readQuery(c);
+  // The pages (errors included) speak ui_locales (OpenID Connect Core §3.1.2.1); a pushed request's own value replaces the URL's.
+  c.set('uiLocales', params.get('ui_locales'));
   const client = await loadAuthorizeClient(params, services.clients);
+  c.set('pageClient', client);
   const resolved = await resolveRequest(c, params, client);
   c.set('responseTarget', targetOf(resolved, client));
+  c.set('uiLocales', resolved.request.ui_locales);
   const browser = browserSecret(c);
   const session = await readSession(c);
   const step = await beginAuthorization({ resolved, client, session, browser }, { ...services, requestId: c.get('requestId') });

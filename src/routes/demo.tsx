@@ -6,7 +6,7 @@ import { sha256b64 } from '../crypto/hash';
 import { randomToken } from '../crypto/random';
 import { securityHeaders } from '../middleware/security-headers';
 import { NotFound } from '../oauth/errors';
-import { DemoResultPage, DemoStartPage, type DemoResult } from '../ui/demo-page';
+import { DemoForeignCallbackPage, DemoResultPage, DemoStartPage, type DemoResult } from '../ui/demo-page';
 import { sendPage } from '../http/browser-responses';
 
 /** The demo relying party's registration, seeded by `npm start` (scripts/start.mjs). */
@@ -46,7 +46,9 @@ export function demoRoutes(self: () => Self) {
   });
   demo.use('*', securityHeaders);
 
-  demo.get('/', (c) => sendPage(c, (nonce) => <DemoStartPage nonce={nonce} issuer={c.get('services').config.issuer} />));
+  // The demo relying party speaks English only, whatever the browser asks for.
+  const EN = { locale: 'en' } as const;
+  demo.get('/', (c) => sendPage(c, (page) => <DemoStartPage page={page} issuer={c.get('services').config.issuer} />, EN));
 
   demo.post('/start', async (c) => {
     const issuer = c.get('services').config.issuer;
@@ -58,7 +60,7 @@ export function demoRoutes(self: () => Self) {
     });
     if (res.status !== 201) {
       const body = await res.json<Record<string, unknown>>();
-      return sendPage(c, (nonce) => <DemoResultPage nonce={nonce} result={{ tokenResponse: body, error: `PAR answered ${res.status}` }} />);
+      return sendPage(c, (page) => <DemoResultPage page={page} result={{ tokenResponse: body, error: `PAR answered ${res.status}` }} />, EN);
     }
     const { request_uri } = await res.json<{ request_uri: string }>();
     setCookie(c, COOKIE, `${state}.${verifier}`, { httpOnly: true, sameSite: 'Lax', path: '/demo', maxAge: 600, secure: issuer.startsWith('https:') });
@@ -70,7 +72,12 @@ export function demoRoutes(self: () => Self) {
     const [state, verifier] = (getCookie(c, COOKIE) ?? '').split('.');
     deleteCookie(c, COOKIE, { path: '/demo' });
     const q = (name: string) => c.req.query(name);
-    const show = (result: DemoResult) => sendPage(c, (nonce) => <DemoResultPage nonce={nonce} result={result} />);
+    const show = (result: DemoResult) => sendPage(c, (page) => <DemoResultPage page={page} result={result} />, EN);
+    const code = q('code');
+    // A code this browser's demo sign-in did not ask for (the README's manual walk): shown with how to redeem it, never redeemed here.
+    if (!state && code !== undefined && !q('error')) {
+      return sendPage(c, (page) => <DemoForeignCallbackPage page={page} issuer={issuer} code={code} state={q('state')} iss={q('iss')} />, EN);
+    }
     if (!state || q('state') !== state) return show({ tokenResponse: {}, error: 'state does not match this browser: start again' });
     if (q('iss') !== issuer) return show({ tokenResponse: {}, error: 'iss is missing or not this issuer (RFC 9207)' });
     if (q('error')) return show({ tokenResponse: {}, error: `${q('error')}: ${q('error_description') ?? ''}` });

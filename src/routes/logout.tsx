@@ -33,9 +33,9 @@ async function render(c: Context<AppEnv>, step: LogoutStep): Promise<Response> {
       const csrf = (await logoutCsrfToken(c)) ?? '';
       return sendPage(
         c,
-        (nonce) => (
+        (page) => (
           <LogoutConfirmPage
-            nonce={nonce} action={LOGOUT_PATH} csrf={csrf} fields={{ ...step.request }}
+            page={page} action={LOGOUT_PATH} csrf={csrf} fields={{ ...step.request }}
             clientName={step.client ? (step.client.client_name ?? step.client.client_id) : undefined}
           />
         ),
@@ -50,7 +50,7 @@ async function render(c: Context<AppEnv>, step: LogoutStep): Promise<Response> {
         frontchannel: step.frontchannel.length, redirect: step.redirect !== null,
       });
       if (step.redirect && step.frontchannel.length === 0) return c.redirect(step.redirect, 303);
-      return sendPage(c, (nonce) => <SignedOutPage nonce={nonce} frames={step.frontchannel} next={step.redirect} />, {
+      return sendPage(c, (page) => <SignedOutPage page={page} frames={step.frontchannel} next={step.redirect} />, {
         script: step.redirect !== null,
         frameSrc: [...new Set(step.frontchannel.map(cspSourceOf))],
       });
@@ -61,6 +61,8 @@ async function render(c: Context<AppEnv>, step: LogoutStep): Promise<Response> {
 logoutRoutes.on(['GET', 'POST'], '/', async (c) => {
   const services = c.get('services');
   const params = c.req.method === 'POST' ? await readForm(c, services.config.maxBodyBytes) : readQuery(c);
+  // RP-Initiated Logout §2: ui_locales, the pages' language.
+  c.set('uiLocales', params.get('ui_locales'));
   const session = await readSession(c);
   const confirmed = c.req.method === 'POST' && params.get('decision') === 'logout';
   // The user's own confirmation (§2, §6): same-site, carrying the token only our page knows.

@@ -31,7 +31,7 @@ function cookieName(c: Context<AppEnv>): string {
 }
 
 function sendForm(c: Context<AppEnv>, token: string, csrf: string, error?: string): Response {
-  return sendPage(c, (nonce) => <PasswordResetPage nonce={nonce} action={RESET_PATH} csrf={csrf} token={token} error={error} />, { status: error ? 400 : 200 });
+  return sendPage(c, (page) => <PasswordResetPage page={page} action={RESET_PATH} csrf={csrf} token={token} error={error} />, { status: error ? 400 : 200 });
 }
 
 passwordResetRoutes.get('/', async (c) => {
@@ -56,5 +56,5 @@ passwordResetRoutes.post('/', async (c) => {
   if (!outcome.ok) throw new InvalidRequest(LINK_GONE, { allowRedirect: false });
   deleteCookie(c, cookieName(c), { path: '/', secure: true });
   logEvent('password_reset_completed', { request_id: c.get('requestId') });
-  return sendPage(c, (nonce) => <PasswordResetDonePage nonce={nonce} />);
+  return sendPage(c, (page) => <PasswordResetDonePage page={page} />);
 });

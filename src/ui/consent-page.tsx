@@ -1,13 +1,29 @@
-import type { DetailView } from '../oauth/detail-display';
-import { AuthorizationDetails } from './authorization-details';
+import type { Child } from 'hono/jsx';
+import type { PageContext } from './brand';
+import { CancelForm, SwitchAccountForm } from './interaction-exits';
 import { Layout } from './layout';
 import { describeClaims, describeScopes } from './scopes';
 
+/**
+ * How the client presents itself (RFC 7591 §2 `client_name`, `logo_uri`,
+ * `policy_uri`, `tos_uri`): the URIs only when https (routes decide), so the
+ * page never loads or links anything in clear.
+ */
+export interface ClientPresentation {
+  name: string;
+  logoUri?: string;
+  policyUri?: string;
+  tosUri?: string;
+}
+
 export interface ConsentPageProps {
-  nonce: string;
+  page: PageContext;
   action: string;
+  /** Where "cancel and return to the application" and "not you?" post. */
+  cancelAction: string;
+  switchAction: string;
   csrf: string;
-  clientName: string;
+  client: ClientPresentation;
   /** Host of the redirect_uri: where the user will be sent, shown against phishing. */
   returnTo: string;
   scope: string;
@@ -15,11 +31,38 @@ export interface ConsentPageProps {
   claims: string[];
   /** Descriptions of the requested API scopes, by scope name. */
   apiScopes?: Record<string, { description: string; api: string }>;
-  /** The request's authorization details in words (RFC 9396). */
-  authorizationDetails?: DetailView[];
+  /** Slot for the requested `authorization_details` (RFC 9396 §7), rendered by its own component after the scopes. */
+  details?: Child;
   username: string;
   /** The hidden input naming the session this page is shown to. */
   binding: { name: string; value: string };
+}
+
+/** The client's logo and name; its policy and terms links open without referrer or opener. */
+function ClientHeader(props: { client: ClientPresentation; page: PageContext }) {
+  const { client } = props;
+  const { i18n } = props.page;
+  const links = [
+    { href: client.policyUri, label: i18n.t('consent.clientPolicy', { client: client.name }) },
+    { href: client.tosUri, label: i18n.t('consent.clientTerms', { client: client.name }) },
+  ].filter((l): l is { href: string; label: string } => l.href !== undefined);
+  return (
+    <>
+      {client.logoUri && (
+        <p class="client">
+          <img src={client.logoUri} alt="" referrerpolicy="no-referrer" width={48} height={48} />
+        </p>
+      )}
+      <p class="lead">{i18n.rich('consent.lead', { client: <strong>{client.name}</strong> })}</p>
+      {links.length > 0 && (
+        <p class="links">
+          {links.map((l) => (
+            <a href={l.href} rel="noopener noreferrer" target="_blank">{l.label}</a>
+          ))}
+        </p>
+      )}
+    </>
+  );
 }
 
 /**
@@ -28,15 +71,14 @@ export interface ConsentPageProps {
  * words, and two submit buttons named `decision` with values `allow` and `deny`.
  */
 export function ConsentPage(props: ConsentPageProps) {
-  const scopes = [...describeScopes(props.scope, props.apiScopes), ...describeClaims(props.claims)];
+  const { i18n } = props.page;
+  const scopes = [...describeScopes(i18n, props.scope, props.apiScopes), ...describeClaims(i18n, props.claims)];
   return (
-    <Layout title="Allow access" nonce={props.nonce}>
-      <h1>Allow access?</h1>
-      <p class="lead">
-        <strong>{props.clientName}</strong> would like to:
-      </p>
+    <Layout title={i18n.t('consent.title')} page={props.page}>
+      <h1>{i18n.t('consent.heading')}</h1>
+      <ClientHeader client={props.client} page={props.page} />
       {scopes.length > 0 ? (
-        <ul class="scopes" aria-label="Requested permissions">
+        <ul class="scopes" aria-label={i18n.t('consent.permissions')}>
           {scopes.map((s) => (
             <li>
               <span class="name">{s.name}</span>
@@ -45,18 +87,21 @@ export function ConsentPage(props: ConsentPageProps) {
           ))}
         </ul>
       ) : (
-        <p class="lead">Sign you in with your account.</p>
+        <p class="lead">{i18n.t('consent.signInOnly')}</p>
       )}
-      <AuthorizationDetails details={props.authorizationDetails ?? []} />
+      {props.details}
       <form method="post" action={props.action}>
         <input type="hidden" name="csrf_token" value={props.csrf} />
         <input type="hidden" name={props.binding.name} value={props.binding.value} />
-        <button type="submit" name="decision" value="allow">Allow</button>
-        <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+        <button type="submit" name="decision" value="allow">{i18n.t('consent.allow')}</button>
+        <button type="submit" name="decision" value="deny" class="secondary">{i18n.t('consent.deny')}</button>
       </form>
+      <CancelForm action={props.cancelAction} csrf={props.csrf} i18n={i18n} />
       <p class="meta">
-        Signed in as <strong>{props.username}</strong>. You will return to <code>{props.returnTo}</code>.
+        {i18n.rich('consent.signedInAs', { user: <strong>{props.username}</strong> })}{' '}
+        {i18n.rich('consent.returnTo', { host: <code>{props.returnTo}</code> })}
       </p>
+      <SwitchAccountForm action={props.switchAction} csrf={props.csrf} i18n={i18n} />
     </Layout>
   );
 }

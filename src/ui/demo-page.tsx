@@ -1,11 +1,12 @@
+import type { PageContext } from './brand';
 import { Layout } from './layout';
 
 const WIDE = 'main{max-width:48rem}pre{background:var(--bg);border:1px solid var(--border);border-radius:.5rem;padding:.75rem;overflow:auto;font-size:.8125rem}h2{font-size:1.05rem;margin:1.5rem 0 .5rem}';
 
 /** The demo relying party's start page: one button that starts a PAR-based sign-in. */
-export function DemoStartPage(props: { nonce: string; issuer: string }) {
+export function DemoStartPage(props: { page: PageContext; issuer: string }) {
   return (
-    <Layout title="Demo app" nonce={props.nonce} extraCss={WIDE}>
+    <Layout title="Demo app" page={props.page} extraCss={WIDE}>
       <h1>Portcullis demo app</h1>
       <p class="lead">
         A relying party (the seeds' "API Consumer") using <strong>demo-client</strong>. It pushes an authorization request to{' '}
@@ -32,10 +33,10 @@ function Json(props: { value: unknown }) {
 }
 
 /** What the demo relying party received: decoded ID and access tokens, and the UserInfo response. */
-export function DemoResultPage(props: { nonce: string; result: DemoResult }) {
+export function DemoResultPage(props: { page: PageContext; result: DemoResult }) {
   const { result } = props;
   return (
-    <Layout title="Demo app" nonce={props.nonce} extraCss={WIDE}>
+    <Layout title="Demo app" page={props.page} extraCss={WIDE}>
       <h1>{result.error ? 'Sign-in did not complete' : 'Signed in'}</h1>
       {result.error ? <p class="alert" role="alert">{result.error}</p> : null}
       {result.idToken ? (
@@ -60,6 +61,41 @@ export function DemoResultPage(props: { nonce: string; result: DemoResult }) {
       <Json value={result.tokenResponse} />
       <form method="get" action="/demo">
         <button type="submit" class="secondary">Start again</button>
+      </form>
+    </Layout>
+  );
+}
+
+/** The code the README's manual walk redeems: `<the code>` in its curl. */
+function redeemCommand(issuer: string, code: string): string {
+  return [
+    `curl -s -u demo-client:demo-secret ${issuer}/token \\`,
+    // Codes are base64url with a dot; anything else is left out, so the command is safe to paste into a shell.
+    `  -d grant_type=authorization_code -d code=${code.replace(/[^A-Za-z0-9._~-]/g, '')} \\`,
+    `  -d redirect_uri=${issuer}/demo/callback \\`,
+    '  -d code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+  ].join('\n');
+}
+
+/**
+ * A callback the demo app did not start (the README's manual walk, with its own
+ * PAR by curl): the demo app does not redeem a code whose state is not this
+ * browser's (RFC 6749 §10.12), so it shows the code and how to redeem it.
+ */
+export function DemoForeignCallbackPage(props: { page: PageContext; issuer: string; code: string; state?: string; iss?: string }) {
+  return (
+    <Layout title="Demo app" page={props.page} extraCss={WIDE}>
+      <h1>Authorization code received</h1>
+      <p class="lead">
+        The sign-in worked. The demo app did not start it (the state does not match this browser's), so it does not redeem the code
+        itself: if you followed the README's walk, redeem it yourself within the code's lifetime (60 seconds by default).
+      </p>
+      <h2>What arrived</h2>
+      <Json value={{ code: props.code, state: props.state, iss: props.iss }} />
+      <h2>Redeem it (RFC 6749 §4.1.3, with the README's PKCE verifier)</h2>
+      <pre>{redeemCommand(props.issuer, props.code)}</pre>
+      <form method="get" action="/demo">
+        <button type="submit" class="secondary">Try the demo app instead</button>
       </form>
     </Layout>
   );

@@ -1,3 +1,4 @@
+import type { PageContext } from './brand';
 import { Layout } from './layout';
 
 /** The script that submits the form; its nonce is in the page's CSP (`script-src 'nonce-…'`). */
@@ -7,20 +8,21 @@ const SUBMIT = 'document.forms[0].submit();';
  * OAuth 2.0 Form Post Response Mode §2: the response as hidden fields of a form
  * that submits itself, with a button for browsers without JavaScript.
  */
-export function FormPostPage(props: { nonce: string; action: string; fields: Record<string, string> }) {
+export function FormPostPage(props: { page: PageContext; action: string; fields: Record<string, string> }) {
+  const { i18n, nonce } = props.page;
   return (
-    <Layout title="Returning to the application" nonce={props.nonce}>
-      <h1>Returning to the application…</h1>
+    <Layout title={i18n.t('formPost.title')} page={props.page}>
+      <h1>{i18n.t('formPost.heading')}</h1>
       <form method="post" action={props.action}>
         {Object.entries(props.fields).map(([name, value]) => (
           <input type="hidden" name={name} value={value} />
         ))}
         <noscript>
-          <p class="lead">JavaScript is off. Press the button to continue.</p>
-          <button type="submit">Continue</button>
+          <p class="lead">{i18n.t('formPost.noscript')}</p>
+          <button type="submit">{i18n.t('formPost.continue')}</button>
         </noscript>
       </form>
-      <script nonce={props.nonce} dangerouslySetInnerHTML={{ __html: SUBMIT }} />
+      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: SUBMIT }} />
     </Layout>
   );
 }

@@ -1,23 +1,30 @@
+import type { PageContext } from './brand';
+import { CancelForm } from './interaction-exits';
 import { Layout } from './layout';
+import { waitInWords, type Translator } from './messages';
+
+/** Why a sign-in was refused: the one message for a wrong name or password (no enumeration), or throttling with its wait. */
+export type LoginError = { kind: 'invalid' } | { kind: 'throttled'; retry_after: number };
+
+/**
+ * The refusal in words. The throttled message names how long to wait, the
+ * same wait as the `Retry-After` header (RFC 9110 §10.2.3); its limiters are
+ * keyed by the name as typed, so it reads the same for an unknown account.
+ */
+export function loginErrorText(i18n: Translator, error: LoginError): string {
+  if (error.kind === 'invalid') return i18n.t('login.badCredentials');
+  return i18n.t('login.throttled', { wait: waitInWords(i18n, error.retry_after) });
+}
 
 export interface LoginPageProps {
-  nonce: string;
+  page: PageContext;
   action: string;
+  /** Where "cancel and return to the application" posts. */
+  cancelAction: string;
   csrf: string;
   clientName: string;
   username?: string;
-  error?: string;
-}
-
-/**
- * The throttled sign-in message, naming the same wait as the `Retry-After`
- * header (RFC 9110 §10.2.3): seconds under a minute, else whole minutes rounded up.
- */
-export function throttledMessage(retryAfter: number): string {
-  const wait = retryAfter < 60
-    ? `${retryAfter} second${retryAfter === 1 ? '' : 's'}`
-    : `${Math.ceil(retryAfter / 60)} minute${Math.ceil(retryAfter / 60) === 1 ? '' : 's'}`;
-  return `Too many sign-in attempts. Try again in ${wait}.`;
+  error?: LoginError;
 }
 
 /**
@@ -26,36 +33,36 @@ export function throttledMessage(retryAfter: number): string {
  * shown, is announced and linked to the fields it concerns.
  */
 export function LoginPage(props: LoginPageProps) {
+  const { i18n } = props.page;
   const describedBy = props.error ? 'login-error' : undefined;
   return (
-    <Layout title="Sign in" nonce={props.nonce}>
-      <h1>Sign in</h1>
-      <p class="lead">
-        to continue to <strong>{props.clientName}</strong>
-      </p>
+    <Layout title={i18n.t('login.title')} page={props.page}>
+      <h1>{i18n.t('login.title')}</h1>
+      <p class="lead">{i18n.rich('login.lead', { client: <strong>{props.clientName}</strong> })}</p>
       {props.error && (
         <p class="alert" id="login-error" role="alert">
-          {props.error}
+          {loginErrorText(i18n, props.error)}
         </p>
       )}
       <form method="post" action={props.action} novalidate>
         <input type="hidden" name="csrf_token" value={props.csrf} />
         <div class="field">
-          <label for="username">Username</label>
+          <label for="username">{i18n.t('login.username')}</label>
           <input
             type="text" id="username" name="username" value={props.username ?? ''} autocomplete="username"
             autocapitalize="none" spellcheck={false} required autofocus={!props.username} maxlength={64} aria-describedby={describedBy}
           />
         </div>
         <div class="field">
-          <label for="password">Password</label>
+          <label for="password">{i18n.t('login.password')}</label>
           <input
             type="password" id="password" name="password" autocomplete="current-password" required autofocus={!!props.username}
             maxlength={1024} aria-describedby={describedBy}
           />
         </div>
-        <button type="submit">Sign in</button>
+        <button type="submit">{i18n.t('login.submit')}</button>
       </form>
+      <CancelForm action={props.cancelAction} csrf={props.csrf} i18n={i18n} />
     </Layout>
   );
 }

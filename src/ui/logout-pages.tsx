@@ -1,3 +1,4 @@
+import type { PageContext } from './brand';
 import { Layout } from './layout';
 
 /** Seconds the signed-out page waits for the RPs' front-channel frames before it continues without JavaScript. */
@@ -6,7 +7,7 @@ export const FRONTCHANNEL_REFRESH_SECONDS = 5;
 export const FRONTCHANNEL_WAIT_MS = 3000;
 
 export interface LogoutConfirmPageProps {
-  nonce: string;
+  page: PageContext;
   action: string;
   csrf: string;
   /** The logout request's parameters, carried to the confirming POST. */
@@ -20,26 +21,23 @@ export interface LogoutConfirmPageProps {
  * sign the user out, because the form carries a CSRF token.
  */
 export function LogoutConfirmPage(props: LogoutConfirmPageProps) {
+  const { i18n, brand } = props.page;
   return (
-    <Layout title="Sign out" nonce={props.nonce}>
-      <h1>Sign out?</h1>
+    <Layout title={i18n.t('logout.title')} page={props.page}>
+      <h1>{i18n.t('logout.heading')}</h1>
       <p class="lead">
-        {props.clientName ? (
-          <>
-            <strong>{props.clientName}</strong> asks to sign you out of Portcullis.
-          </>
-        ) : (
-          'Do you want to sign out of Portcullis?'
-        )}
+        {props.clientName
+          ? i18n.rich('logout.askedBy', { client: <strong>{props.clientName}</strong>, product: brand.name })
+          : i18n.t('logout.ask', { product: brand.name })}
       </p>
       <form method="post" action={props.action}>
         <input type="hidden" name="csrf_token" value={props.csrf} />
         {Object.entries(props.fields).map(([name, value]) => (
           <input type="hidden" name={name} value={value} />
         ))}
-        <button type="submit" name="decision" value="logout">Sign out</button>
+        <button type="submit" name="decision" value="logout">{i18n.t('logout.submit')}</button>
       </form>
-      <p class="meta">If you did not ask to sign out, close this page: you stay signed in.</p>
+      <p class="meta">{i18n.t('logout.stay')}</p>
     </Layout>
   );
 }
@@ -54,7 +52,7 @@ function continueScript(next: string): string {
 }
 
 export interface SignedOutPageProps {
-  nonce: string;
+  page: PageContext;
   /** Front-Channel Logout §3: one hidden frame per RP logout URI. */
   frames: string[];
   /** The validated post-logout redirect (with state), when there is one. */
@@ -68,20 +66,21 @@ export interface SignedOutPageProps {
  * frames load, by meta refresh without script, by a link as a last resort.
  */
 export function SignedOutPage(props: SignedOutPageProps) {
+  const { i18n, nonce } = props.page;
   const head = props.next ? <meta http-equiv="refresh" content={`${FRONTCHANNEL_REFRESH_SECONDS};url=${props.next}`} /> : undefined;
   return (
-    <Layout title="Signed out" nonce={props.nonce} extraCss={FRAME_CSS} head={head}>
-      <h1>You are signed out</h1>
-      <p class="lead">{props.next ? 'Taking you back to the application…' : 'You can close this page.'}</p>
+    <Layout title={i18n.t('signedOut.title')} page={props.page} extraCss={FRAME_CSS} head={head}>
+      <h1>{i18n.t('signedOut.heading')}</h1>
+      <p class="lead">{i18n.t(props.next ? 'signedOut.returning' : 'signedOut.close')}</p>
       {props.frames.map((src) => (
-        <iframe class="fc" src={src} title="Signing out of an application" aria-hidden="true" tabindex={-1} />
+        <iframe class="fc" src={src} title={i18n.t('signedOut.frame')} aria-hidden="true" tabindex={-1} />
       ))}
       {props.next && (
         <>
           <p class="meta">
-            <a id="continue" href={props.next}>Continue to the application</a>
+            <a id="continue" href={props.next}>{i18n.t('signedOut.continue')}</a>
           </p>
-          <script nonce={props.nonce} dangerouslySetInnerHTML={{ __html: continueScript(props.next) }} />
+          <script nonce={nonce} dangerouslySetInnerHTML={{ __html: continueScript(props.next) }} />
         </>
       )}
     </Layout>

@@ -1,7 +1,8 @@
+import type { PageContext } from './brand';
 import { Layout } from './layout';
 
 export interface PasswordResetPageProps {
-  nonce: string;
+  page: PageContext;
   action: string;
   csrf: string;
   token: string;
@@ -16,7 +17,7 @@ export interface PasswordResetPageProps {
 export function PasswordResetPage(props: PasswordResetPageProps) {
   const describedBy = props.error ? 'reset-error' : undefined;
   return (
-    <Layout title="Choose a new password" nonce={props.nonce}>
+    <Layout title="Choose a new password" page={props.page}>
       <h1>Choose a new password</h1>
       {props.error && (
         <p class="alert" id="reset-error" role="alert">
@@ -41,9 +42,9 @@ export function PasswordResetPage(props: PasswordResetPageProps) {
 }
 
 /** What the user sees once the new password is set. */
-export function PasswordResetDonePage(props: { nonce: string }) {
+export function PasswordResetDonePage(props: { page: PageContext }) {
   return (
-    <Layout title="Password changed" nonce={props.nonce}>
+    <Layout title="Password changed" page={props.page}>
       <h1>Password changed</h1>
       <p class="lead">Your new password is set. Sign in to the application again with it.</p>
     </Layout>

@@ -15,6 +15,14 @@ main{width:100%;max-width:26rem;background:var(--card);border:1px solid var(--bo
 padding:2rem 1.75rem;box-shadow:0 1px 2px rgb(0 0 0/.05),0 8px 24px rgb(0 0 0/.06)}
 .brand{display:flex;align-items:center;gap:.5rem;margin:0 0 1.5rem;font-weight:600;color:var(--muted);font-size:.875rem;letter-spacing:.02em}
 .brand svg{width:1.25rem;height:1.25rem;fill:currentColor}
+.brand img{max-height:2rem;max-width:10rem;width:auto}
+.client{display:flex;align-items:center;gap:.75rem;margin:0 0 .75rem}
+.client img{width:3rem;height:3rem;object-fit:contain;border-radius:.5rem;border:1px solid var(--border)}
+.links{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:1.5rem 0 0;font-size:.875rem}
+.links a,.meta a{color:var(--muted)}
+form.aside button{margin-top:.75rem}
+button.link{display:inline;width:auto;margin:0;padding:0;border:0;background:none;color:var(--text);font-weight:400;text-decoration:underline}
+button.link:hover{background:none}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 .25rem}
 h1+.alert{margin-top:1rem}
 .lead{margin:0 0 1.5rem;color:var(--muted)}

@@ -149,6 +149,37 @@ describe('authorization code flow in Chromium', () => {
     await page.close();
   });
 
+  it('speaks Danish for ui_locales=da from login to consent, and Cancel returns access_denied to the client (OIDC Core §3.1.2.1, RFC 6749 §4.1.2.1)', async () => {
+    const state = b64url(randomBytes(16));
+    // prompt=login consent: the session and consent of the first test must not skip the pages (OIDC Core §3.1.2.1).
+    const request_uri = await push(rp.client, {
+      response_type: 'code', redirect_uri: rp.redirect_uri, scope: 'openid profile', state, ui_locales: 'da', prompt: 'login consent',
+      code_challenge: b64url(createHash('sha256').update('w'.repeat(43)).digest()), code_challenge_method: 'S256',
+    });
+    const page = await context.newPage();
+    const violations = watchCsp(page);
+    await page.goto(`${worker.issuer}/authorize?client_id=${encodeURIComponent(rp.client.client_id)}&request_uri=${encodeURIComponent(request_uri)}`);
+    await page.getByRole('heading', { name: 'Log ind' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('da');
+    await page.screenshot({ path: `${SHOTS}/login-da.png`, fullPage: true });
+
+    await page.getByLabel('Brugernavn').fill(rp.user.username);
+    await page.getByLabel('Adgangskode').fill(rp.password);
+    await page.getByRole('button', { name: 'Log ind' }).click();
+    await page.getByRole('heading', { name: 'Vil du give adgang?' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('da');
+    await page.screenshot({ path: `${SHOTS}/consent-da.png`, fullPage: true });
+
+    await Promise.all([page.waitForURL(`${rp.redirect_uri}?**`), page.getByRole('button', { name: 'Annuller og vend tilbage til applikationen' }).click()]);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('error')).toBe('access_denied');
+    expect(url.searchParams.get('state')).toBe(state);
+    expect(url.searchParams.get('iss')).toBe(worker.issuer);
+    expect(url.searchParams.get('code')).toBeNull();
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
   it('shows a readable error page, not a redirect, for an unknown request_uri (RFC 9126 §4)', async () => {
     const page = await context.newPage();
     const res = await page.goto(`${worker.issuer}/authorize?client_id=${encodeURIComponent(rp.client.client_id)}&request_uri=urn:ietf:params:oauth:request_uri:${'A'.repeat(43)}`);

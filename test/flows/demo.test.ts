@@ -50,6 +50,25 @@ describe('demo relying party at /demo', () => {
     expect(await res.text()).toContain('state does not match');
   });
 
+  it('shows a code from the README\'s manual walk neutrally, with the curl that redeems it, and does not redeem it (RFC 6749 §4.1.3, §10.12)', async () => {
+    const res = await visit(newBrowser(), `/demo/callback?code=abc.def&state=af0ifjsldkj&iss=${encodeURIComponent(ISSUER)}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<h1>Authorization code received</h1>');
+    expect(html).not.toContain('did not complete');
+    expect(html).not.toContain('class="alert"');
+    expect(html).toContain(`curl -s -u demo-client:demo-secret ${ISSUER}/token`);
+    expect(html).toContain('-d code=abc.def \\');
+    expect(html).toContain('code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk');
+    expect(html).not.toContain('Token response');
+  });
+
+  it('escapes a code it shows (no markup from the query reaches the page)', async () => {
+    const html = await (await visit(newBrowser(), `/demo/callback?code=${encodeURIComponent('<img src=x>')}&state=s`)).text();
+    expect(html).not.toContain('<img src=x>');
+    expect(html).toContain('&lt;img src=x&gt;');
+  });
+
   it('does not exist without DEMO_CLIENT_SECRET (deployments)', async () => {
     const res = await callWith({ DEMO_CLIENT_SECRET: '' })('/demo');
     expect(res.status).toBe(404);
