@@ -110,5 +110,6 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps): Pr
     refresh_token: joinToken(parts.handle, next),
     include_nonce: false,
     grant_type: 'refresh_token',
+    id_token: deps.config.refreshIdToken,
   }, deps);
 }
