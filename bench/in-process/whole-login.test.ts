@@ -17,7 +17,8 @@ import { stubStorage } from './memory-ports';
  * `npm run bench:hotpaths`) is left out. Measurement only: it prints
  * `whole-login-json {…}` for bench/run.mjs and asserts nothing.
  */
-const FULL = (testEnv as unknown as { PERF_FULL?: string }).PERF_FULL === 'true';
+/** PERF_FULL: 'true' = 7 batches of 100 logins, 'quick' (BENCH_QUICK=1 npm run bench) = 3 of 30, otherwise a smoke run. */
+const MODE = (testEnv as unknown as { PERF_FULL?: string }).PERF_FULL;
 const REDIRECT = 'https://rp.example/cb';
 const app = createApp();
 const env = { ...testEnv, PAR_RATE_LIMIT: undefined } as typeof testEnv;
@@ -64,16 +65,17 @@ const expectStatus = async (res: Response, status: number, step: string) => {
 /** One whole login; adds each step's wall time (ms) to `times`. */
 async function login(client: { id: string; auth: string }, user: { username: string; password: string }, times: Record<Step, number>) {
   const agent = new Agent();
+  const verifier = oauth.generateRandomCodeVerifier();
+  const challenge = await oauth.calculatePKCECodeChallenge(verifier);
   let t = performance.now();
   const lap = (step: Step) => {
     const now = performance.now();
     times[step] += now - t;
     t = now;
   };
-  const verifier = oauth.generateRandomCodeVerifier();
   const par = await agent.fetch('/par', { method: 'POST', headers: { ...FORM, authorization: client.auth }, body: new URLSearchParams({
     response_type: 'code', client_id: client.id, redirect_uri: REDIRECT, scope: 'openid profile email offline_access', state: 's', nonce: 'n',
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', prompt: 'consent',
+    code_challenge: challenge, code_challenge_method: 'S256', prompt: 'consent',
   }) });
   await expectStatus(par.clone(), 201, 'par');
   const { request_uri } = (await par.json()) as { request_uri: string };
@@ -125,8 +127,8 @@ describe('whole login, protocol CPU (measurement only)', () => {
     const user = { sub: 'whole-login-user', username: 'whole-login-user', claims: { name: 'Bench User', email: 'bench@example.com' }, created_at: 0, ...(await hashPassword(password, 1)) } as unknown as User;
     stubStorage(services, [stored], [user]);
     const client = { id: reg.client_id, auth: basic(reg.client_id, reg.client_secret!) };
-    const n = FULL ? 100 : 5;
-    const rounds = FULL ? 7 : 1;
+    const n = MODE === 'true' ? 100 : MODE === 'quick' ? 30 : 5;
+    const rounds = MODE === 'true' ? 7 : MODE === 'quick' ? 3 : 1;
     for (let i = 0; i < 10; i++) await login(client, { username: user.username, password }, Object.fromEntries(STEPS.map((s) => [s, 0])) as Record<Step, number>);
     const batches: Array<{ total: number; steps: Record<Step, number> }> = [];
     for (let r = 0; r < rounds; r++) {
