@@ -159,8 +159,9 @@ async function benchTarget(target, run) {
           log(`   ${endpoint.padEnd(10)} c=${String(c).padStart(2)}: ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50?.toFixed(1)} p99 ${m.p99?.toFixed(1)} ms  CPU ${m.cpuMsPerReq.toFixed(3)} ms/req  (${m.requests} req in ${m.seconds} s, non-2xx ${m.bad}, errors ${m.errors})${m.note ? `  [${m.note}]` : ''}`);
           if (m.bad > 0 && m.bad >= m.requests * 0.01) note(`${target.label} ${endpoint} c=${c} run ${run}: ${m.bad} of ${m.requests} responses were not 2xx — check before trusting that row.`);
         } catch (error) {
-          results.rows.push({ ...row, skipped: `error: ${error.message.split('\n')[0]}` });
-          log(`   ${endpoint} c=${c}: ERROR ${error.message.split('\n')[0]}`);
+          const why = `${error.message.split('\n')[0]}${error.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}`;
+          results.rows.push({ ...row, skipped: `error: ${why}` });
+          log(`   ${endpoint} c=${c}: ERROR ${why}`);
         }
       }
     }

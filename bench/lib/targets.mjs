@@ -217,8 +217,11 @@ function collectTokens(tokens) {
     if (status !== 200) return;
     try {
       const t = JSON.parse(body);
+      // The refresh token issued with the kept access token stays out of the refresh pool: a window that runs out
+      // of tokens resends them, which is reuse (RFC 9700 §4.14.2) and would revoke the grant userinfo then asks about.
+      if (tokens.keptRefresh) tokens.refresh.push(tokens.keptRefresh);
       if (t.access_token) tokens.access = t.access_token;
-      if (t.refresh_token) tokens.refresh.push(t.refresh_token);
+      tokens.keptRefresh = t.refresh_token;
     } catch {}
   };
 }
