@@ -11,8 +11,9 @@ import { es256Pair, rs256Jwk } from './lib/keys.mjs';
 import { bareStart } from './lib/bare-workerd.mjs';
 import { measure, measureLoop } from './lib/load.mjs';
 import { cores, kill, killAll, pinning, pinSelf } from './lib/proc.mjs';
-import { ENDPOINTS, mainTable, markdown, svg, targetChecks } from './lib/report.mjs';
+import { ENDPOINTS, mainTable, markdown, svg, targetChecks, wholeLoginSection } from './lib/report.mjs';
 import { flowAgentFactory, parBody, requestSpec, setup, start, TARGETS, ADMIN_TOKEN, REDIRECT_URI, USER } from './lib/targets.mjs';
+import { oursInProcess, peerWholeLogin } from './lib/whole-login.mjs';
 
 process.chdir(new URL('..', import.meta.url).pathname);
 const quick = process.env.BENCH_QUICK === '1';
@@ -158,8 +159,9 @@ async function benchTarget(target, run) {
           log(`   ${endpoint.padEnd(10)} c=${String(c).padStart(2)}: ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50?.toFixed(1)} p99 ${m.p99?.toFixed(1)} ms  CPU ${m.cpuMsPerReq.toFixed(3)} ms/req  (${m.requests} req in ${m.seconds} s, non-2xx ${m.bad}, errors ${m.errors})${m.note ? `  [${m.note}]` : ''}`);
           if (m.bad > 0 && m.bad >= m.requests * 0.01) note(`${target.label} ${endpoint} c=${c} run ${run}: ${m.bad} of ${m.requests} responses were not 2xx — check before trusting that row.`);
         } catch (error) {
-          results.rows.push({ ...row, skipped: `error: ${error.message.split('\n')[0]}` });
-          log(`   ${endpoint} c=${c}: ERROR ${error.message.split('\n')[0]}`);
+          const why = `${error.message.split('\n')[0]}${error.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}`;
+          results.rows.push({ ...row, skipped: `error: ${why}` });
+          log(`   ${endpoint} c=${c}: ERROR ${why}`);
         }
       }
     }
@@ -220,6 +222,24 @@ async function countOps() {
   }
   return ops;
 }
+/** Protocol CPU of one whole login, ours in-process with storage stubbed and oidc-provider's beside it (bench/lib/whole-login.mjs). */
+async function wholeLogin() {
+  log('\n== protocol CPU of one whole login (PAR → authorize → login → consent → token → userinfo → refresh → logout, no password hash)');
+  const out = {};
+  try {
+    out.ours = oursInProcess({ full: !quick });
+    log(`   Portcullis in-process, storage stubbed: median ${out.ours.median_ms.toFixed(2)} ms per login (${out.ours.rounds} batches of ${out.ours.n}; ${Object.entries(out.ours.steps_ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})`);
+  } catch (error) {
+    note(`whole-login in-process measurement failed: ${error.message.split('\n')[0]}`);
+  }
+  try {
+    out.peer = await peerWholeLogin(shared, { logins: quick ? 100 : 400 });
+    log(`   oidc-provider process CPU: ${out.peer.cpuMs.toFixed(2)} ms per login (${out.peer.requestsPerLogin} requests), minus node:http floor ${out.peer.floorMsPerRequest.toFixed(3)} ms/request → ${out.peer.netMs.toFixed(2)} ms`);
+  } catch (error) {
+    note(`whole-login oidc-provider measurement failed: ${error.message.split('\n')[0]}`);
+  }
+  return out;
+}
 const perRequest = (counts, n) => Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / n]));
 
 try {
@@ -241,6 +261,7 @@ try {
     for (const target of targets) await benchTarget(target, run);
   }
   if (!config.targets || config.targets.includes('ours')) results.ops = await countOps();
+  if (wanted('whole_login')) results.wholeLogin = await wholeLogin();
 } finally {
   await killAll();
 }
@@ -256,6 +277,7 @@ writeFileSync('bench/results.json', JSON.stringify(results, null, 2));
 writeFileSync('bench/results.md', markdown(results));
 writeFileSync('bench/results.svg', svg(results));
 log('\n' + mainTable(results));
+if (results.wholeLogin) log('\n' + wholeLoginSection(results));
 log('\nTargets:');
 for (const c of targetChecks(results)) log(`  [${c.pass ? 'met' : 'MISSED'}] ${c.target}: ${c.measured}`);
 log('\nwrote bench/results.md, bench/results.svg, bench/results.json');

@@ -22,7 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_LINES = 250;
-const LINT_DIRS = ['src', 'test', 'scripts'];
+const LINT_DIRS = ['src', 'test', 'scripts', 'bin', 'check'];
 
 function walk(dir) {
   const out = [];

@@ -60,7 +60,7 @@ class Jar {
 export class FlowAgent {
   jar = new Jar();
   constructor(target) {
-    this.t = target; // { meta (discovery), basic: {client_id, client_secret}, redirect_uri, user }
+    this.t = target; // { meta (discovery), basic: {client_id, client_secret}, redirect_uri, user: { username, password, ip? } }
   }
 
   async par() {
@@ -84,7 +84,8 @@ export class FlowAgent {
     let url = `${t.meta.authorization_endpoint}?${new URLSearchParams({ client_id: t.basic.client_id, request_uri: requestUri })}`;
     let init = { method: 'GET' };
     for (let step = 0; step < 12; step++) {
-      const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...init.headers, cookie: this.jar.header(), accept: 'text/html' } });
+      const address = t.user.ip ? { 'cf-connecting-ip': t.user.ip } : {};
+      const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...init.headers, ...address, cookie: this.jar.header(), accept: 'text/html' } });
       this.jar.take(res);
       if (res.status >= 300 && res.status < 400) {
         await res.arrayBuffer();
@@ -130,12 +131,12 @@ export class FlowAgent {
   }
 }
 
-/** Harvests up to `count` codes with `parallel` agents, bounded by `seconds`. */
-export async function harvestCodes(target, { count, parallel = 8, seconds = 60 }) {
+/** Harvests up to `count` codes with `parallel` agents (made by `agent`, one account each where there are several), bounded by `seconds`. */
+export async function harvestCodes(target, { count, parallel = 8, seconds = 60, agent = () => new FlowAgent(target) }) {
   const codes = [];
   const end = performance.now() + seconds * 1000;
   let firstError;
-  const agents = Array.from({ length: parallel }, () => new FlowAgent(target));
+  const agents = Array.from({ length: parallel }, agent);
   await Promise.all(agents.map(async (agent) => {
     while (codes.length < count && performance.now() < end) {
       try {

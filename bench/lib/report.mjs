@@ -135,6 +135,7 @@ for the peers, the node process. Protocol CPU = ours − Worker floor; peer's = 
 
 ${mainTable(results)}
 
+${wholeLoginSection(results)}
 ## Storage operations on the critical path (Portcullis, counted)
 Counted by serving the same bundle behind a wrapper entry (\`bench/lib/count-entry.js\`) whose env proxies
 count every KV, D1 and Durable Object stub call before passing it to the real local binding (counting
@@ -153,6 +154,27 @@ ${raw.join('\n')}
 ## Notes
 ${results.notes.map((n) => `- ${n}`).join('\n')}
 `;
+}
+
+/**
+ * Protocol CPU of one whole login: ours in-process with storage stubbed
+ * (bench/in-process/whole-login.test.ts), oidc-provider's server CPU for the
+ * same flow with its in-memory adapter, net of the node:http floor.
+ */
+export function wholeLoginSection(results) {
+  const w = results.wholeLogin;
+  if (!w) return '';
+  const ours = w.ours;
+  const peer = w.peer;
+  const steps = ours ? Object.entries(ours.steps_ms).map(([k, v]) => `${k} ${f(v, 2)}`).join(', ') : '';
+  return `## Protocol CPU of one whole login
+PAR → /authorize → login → consent → /token → /userinfo → refresh → logout (RP-initiated), no password hash.
+
+| | ms per login | how |
+|---|---|---|
+| Portcullis | ${ours ? `**${f(ours.median_ms, 2)}** (min ${f(ours.min_ms, 2)})` : '–'} | in-process in workerd, \`createApp().fetch\` with storage stubbed at the ports (Grant and Session objects run their real classes over memory), PBKDF2 at 1 iteration; median of ${ours?.rounds ?? '–'} batches of ${ours?.n ?? '–'} logins, wall time of our isolate (no I/O to wait on) |
+| oidc-provider ${results.versions.oidcProvider} | ${peer ? `**${f(peer.netMs, 2)}** (process CPU ${f(peer.cpuMs, 2)} − ${f(peer.requestsPerLogin)} requests × node:http floor ${f(peer.floorMsPerRequest, 3)})` : '–'} | its own process CPU (/proc) over ${peer?.logins ?? '–'} logins, in-memory adapter (storage in-process), devInteractions login (no password hash), RS256 ID tokens |
+${ours ? `\nPortcullis per step (ms): ${steps}.\n` : ''}${ours && peer ? `\nRatio Portcullis / oidc-provider: ${f(ours.median_ms / peer.netMs, 2)}. The two figures are measured differently (wall time in workerd without storage vs CPU of a Node process with its in-memory store, HTTP parsing netted out): compare their order, not their digits. The machine is shared: load average ${f(results.machine.load1AtStart, 1)} at the start of this run.\n` : ''}`;
 }
 
 function fmtOps(o) {

@@ -10,6 +10,14 @@ import { descendants, processName, spawnServer } from './proc.mjs';
 export const REDIRECT_URI = 'http://127.0.0.1:8999/cb'; // never contacted: the flow stops at the redirect.
 export const ADMIN_TOKEN = 'bench-admin-token-' + randomBytes(8).toString('hex');
 export const USER = { username: 'bench-user', password: 'bench-password-correct-horse', claims: { name: 'Bench User', email: 'bench@example.com', email_verified: true } };
+/**
+ * Accounts for the scripted user agents: one per agent at c=32, each from its
+ * own address (`ip`, sent as CF-Connecting-IP), so the login limiter (per
+ * account and per address, NIST SP 800-63B §5.2.2) sees 32 people logging
+ * in, not one account logged in 32 times at once from one address (which it
+ * answers with 429).
+ */
+export const USERS = Array.from({ length: 32 }, (_, i) => ({ ...USER, username: i === 0 ? USER.username : `${USER.username}-${i}`, ip: `198.51.100.${i + 1}` }));
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export const TARGETS = [
@@ -101,7 +109,8 @@ export async function setup(target, running, shared) {
     ctx.pkjwt = await admin('/clients', {
       ...common, client_name: 'bench pkjwt', token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [shared.clientKey.publicJwk] },
     });
-    await admin('/users', USER);
+    for (const { ip: _ip, ...user } of USERS) await admin('/users', user);
+    ctx.users = USERS;
   } else if (target.id === 'floor') {
     ctx.basic = shared.floorClient;
     ctx.pkjwt = { client_id: 'floor-pkjwt' };
@@ -174,7 +183,7 @@ export async function requestSpec(endpoint, ctx, shared, { poolSize, tokens, c }
         const r = await fetch(`${ctx.origin}/__bench/codes?${new URLSearchParams({ n: String(poolSize), client_id: ctx.basic.client_id, challenge })}`);
         codes = await r.json();
       } else {
-        codes = await harvestCodes({ ...ctx, meta: ctx.meta }, { count: poolSize, seconds: shared.harvestSeconds, parallel: 8 });
+        codes = await harvestCodes({ ...ctx, meta: ctx.meta }, { count: poolSize, seconds: shared.harvestSeconds, parallel: 8, agent: flowAgentFactory(ctx) });
       }
       return { ...spec, bodies: codes.map((code) => new URLSearchParams({ ...base, code }).toString()), recordDuringWarmup: true, note: `${codes.length} codes prepared` };
     }
@@ -208,15 +217,25 @@ function collectTokens(tokens) {
     if (status !== 200) return;
     try {
       const t = JSON.parse(body);
+      // The refresh token issued with the kept access token stays out of the refresh pool: a window that runs out
+      // of tokens resends them, which is reuse (RFC 9700 §4.14.2) and would revoke the grant userinfo then asks about.
+      if (tokens.keptRefresh) tokens.refresh.push(tokens.keptRefresh);
       if (t.access_token) tokens.access = t.access_token;
-      if (t.refresh_token) tokens.refresh.push(t.refresh_token);
+      tokens.keptRefresh = t.refresh_token;
     } catch {}
   };
 }
 
-/** The whole flow for one user agent with an established session: PAR → authorize → consent → token. */
+/**
+ * The whole flow for one user agent with an established session: PAR →
+ * authorize → consent → token. Each agent logs in as its own account where
+ * the server has several (`ctx.users`; oidc-provider's dev login takes any name
+ * but knows one account).
+ */
 export function flowAgentFactory(ctx) {
-  return () => new FlowAgent(ctx);
+  let next = 0;
+  const users = ctx.users ?? [ctx.user];
+  return () => new FlowAgent({ ...ctx, user: users[next++ % users.length] });
 }
 
 export const schemaText = () => readFileSync('schema.sql', 'utf8');

@@ -123,5 +123,6 @@ export async function refreshTokens(request: ClientRequest, deps: TokenDeps, bin
     grant_type: 'refresh_token',
     cnf: binding.cnf,
     authorization_details: tokenDetails(data, audience.aud, details),
+    id_token: deps.config.refreshIdToken,
   }, deps);
 }

@@ -56,6 +56,8 @@ export interface GrantTokensInput {
   cnf?: Confirmation;
   /** The granted authorization details this token carries (RFC 9396 §6, oauth/authorization-details.ts `tokenDetails`). */
   authorization_details?: AuthorizationDetail[];
+  /** False to leave out the ID token although `scope` has `openid`: a refresh may (OpenID Connect Core §12.2, `REFRESH_ID_TOKEN`). */
+  id_token?: boolean;
 }
 
 /** A fresh access token id (RFC 9068 §2.2 `jti`), 128 random bits. */
@@ -65,13 +67,14 @@ export function newJti(): string {
 
 /**
  * Mints the tokens of a user grant: a JWT access token, and an ID token when
- * the scope includes `openid` (OpenID Connect Core §3.1.3.3). The account is
+ * the scope includes `openid` (OpenID Connect Core §3.1.3.3) unless the caller
+ * leaves it out (a refresh with `REFRESH_ID_TOKEN=false`, §12.2). The account is
  * read only when `claims.id_token` asks for user claims, so the common path
  * touches no database.
  */
 export async function mintGrantTokens(input: GrantTokensInput, deps: TokenDeps): Promise<TokenResponse> {
   const { client, data, audience } = input;
-  const openid = hasScope(input.scope, 'openid');
+  const openid = hasScope(input.scope, 'openid') && input.id_token !== false;
   const wanted = openid ? requestedClaims(data.claims, 'id_token') : [];
   const [at, user] = await Promise.all([
     issueAccessToken({
