@@ -74,8 +74,8 @@ async function reserveGuess(keys: Subjects, deps: LoginDeps): Promise<{ ok: true
 /**
  * Checks a username and password. Unknown users cost the same PBKDF2 work as
  * known ones and get the same answer. Every guess is counted before it is
- * checked; a correct one clears the account's counters for this address and
- * gives the address its guess back.
+ * checked; a correct one clears the account's delay, and its counter for this
+ * address when no other guess was counted beside it, and gives the address its guess back.
  */
 export async function authenticatePassword(username: string, password: string, ip: string, deps: LoginDeps): Promise<LoginOutcome> {
   const keys = await subjects(username, ip);
@@ -86,7 +86,7 @@ export async function authenticatePassword(username: string, password: string, i
   const valid = await verifyPassword(password.slice(0, MAX_PASSWORD), user ?? DUMMY_HASH);
   // A disabled account fails like a wrong password, after the same work: no enumeration by message or time.
   if (user && valid && plausible && !user.disabled) {
-    await Promise.all([deps.rateLimits.reset(keys.account, [keys.account, keys.pair]), deps.rateLimits.release(keys.ip, keys.ip)]);
+    await Promise.all([deps.rateLimits.reset(keys.account, [keys.account], { alone: [keys.pair] }), deps.rateLimits.release(keys.ip, keys.ip)]);
     return { ok: true, user };
   }
   return { ok: false, reason: 'invalid' };

@@ -83,11 +83,18 @@ export class RateLimiter extends DurableObject<unknown> {
     this.ctx.storage.sql.exec('UPDATE counters SET count = MAX(count - 1, 0) WHERE key = ?', input.key);
   }
 
-  /** Clears `keys` (e.g. after a successful login), or every counter of this subject when none are named. */
-  async reset(input: { key?: string; keys?: string[] }): Promise<void> {
+  /**
+   * Clears `keys`, or every counter of this subject when none are named, and
+   * each of `alone` only when it holds one attempt: after a successful login,
+   * guesses reserved beside it are in flight or failed, and clearing them would
+   * let a burst that contains the right password check more than the limit
+   * (NIST SP 800-63B §5.2.2); they expire with their window.
+   */
+  async reset(input: { key?: string; keys?: string[]; alone?: string[] }): Promise<void> {
     const keys = input.keys ?? (input.key === undefined ? undefined : [input.key]);
-    if (!keys) this.ctx.storage.sql.exec('DELETE FROM counters');
-    else for (const key of keys) this.ctx.storage.sql.exec('DELETE FROM counters WHERE key = ?', key);
+    if (!keys && !input.alone) this.ctx.storage.sql.exec('DELETE FROM counters');
+    for (const key of keys ?? []) this.ctx.storage.sql.exec('DELETE FROM counters WHERE key = ?', key);
+    for (const key of input.alone ?? []) this.ctx.storage.sql.exec('DELETE FROM counters WHERE key = ? AND count <= 1', key);
   }
 
   /** The count on `key` (0 when absent or expired), for operators and tests. */

@@ -21,8 +21,8 @@ export class DurableRateLimits implements RateLimitPort {
     return this.stub(subject).release({ key });
   }
 
-  reset(subject: string, keys?: string[]): Promise<void> {
-    return this.stub(subject).reset(keys ? { keys } : {});
+  reset(subject: string, keys?: string[], options: { alone?: string[] } = {}): Promise<void> {
+    return this.stub(subject).reset({ ...(keys && { keys }), ...options });
   }
 
   count(subject: string, key: string): Promise<number> {

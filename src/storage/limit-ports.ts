@@ -23,7 +23,8 @@ export interface RateLimitPort {
   /** Gives back one reservation on `key` of `subject` (the attempt was not made). */
   release(subject: string, key: string): Promise<void>;
   /** Clears `keys` of `subject`, or all its counters when `keys` is omitted. */
-  reset(subject: string, keys?: string[]): Promise<void>;
+  /** Clears `keys`, and each of `alone` only when it holds one attempt (a successful login's own; objects/rate-limiter.ts). */
+  reset(subject: string, keys?: string[], options?: { alone?: string[] }): Promise<void>;
   /** The current count on `key` of `subject`. */
   count(subject: string, key: string): Promise<number>;
 }

@@ -1,4 +1,5 @@
 import { registerClient } from './admin';
+import { dpopKey, dpopProof } from './dpop';
 import { clientAssertion, clientKey, type ClientKey } from './jwt';
 import { call, form } from './worker';
 
@@ -11,7 +12,10 @@ export interface FapiClient {
   key: ClientKey;
   /** A fresh private_key_jwt assertion (aud: the issuer, as a string; FAPI 2.0 §5.3.2.1). */
   auth(): Promise<Record<string, string>>;
-  /** POSTs `params` plus a fresh assertion to `path` (default /par) through `fetch` (default the test Worker). */
+  /**
+   * POSTs `params` plus a fresh assertion to `path` (default /par) through `fetch` (default the test Worker);
+   * at /token with a DPoP proof, since FAPI 2.0 §5.3.2.1 requires sender-constrained access tokens.
+   */
   post(params: Record<string, string>, path?: string, fetch?: Fetch): Promise<Response>;
 }
 
@@ -27,6 +31,11 @@ export async function fapiClient(metadata: Record<string, unknown> = {}, alg = '
     client_profile: 'fapi2', ...metadata,
   });
   const auth = async () => ({ client_assertion_type: JWT_BEARER, client_assertion: await clientAssertion(reg.client_id, key) });
-  const post = async (params: Record<string, string>, path = '/par', fetch: Fetch = call) => fetch(path, form({ ...params, ...(await auth()) }));
+  const dpop = await dpopKey();
+  const post = async (params: Record<string, string>, path = '/par', fetch: Fetch = call) => {
+    const init = form({ ...params, ...(await auth()) });
+    if (path === '/token') init.headers = { ...(init.headers as Record<string, string>), DPoP: await dpopProof(dpop, '/token') };
+    return fetch(path, init);
+  };
   return { client_id: reg.client_id, key, auth, post };
 }
